@@ -1,0 +1,70 @@
+# Two commands on a fresh clone:  `make run`  and  `make test`.
+# Everything else (venv, pinned install, spaCy pipeline, training) happens on the way.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+MODEL := models/current.tar.gz
+
+# Python 3.10: PYTHON=... wins, then python3.10 on PATH, then pyenv's newest 3.10.x.
+PYTHON ?= $(shell for p in python3.10 $$(ls -d $$HOME/.pyenv/versions/3.10.*/bin/python 2>/dev/null | sort -V | tail -n 1); do \
+	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null && { command -v $$p; break; }; done)
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export TF_ENABLE_ONEDNN_OPTS := 0
+export PYTHONDONTWRITEBYTECODE := 1
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) bot/rasa_components.py bot/nlp.py
+
+.PHONY: help setup train run shell test lint clean
+
+help:
+	@echo "make run    set up, train if needed, start the assistant (REST: http://localhost:5005/webhooks/rest/webhook)"
+	@echo "make test   set up, train if needed, run every test"
+	@echo "make shell  chat with the assistant in the terminal"
+
+$(VENV)/.installed: requirements.txt requirements.lock
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Python 3.10 is needed (Rasa 3.6 does not run on 3.11+). Install it (e.g. pyenv install 3.10.13) or run: make PYTHON=/path/to/python3.10 ..." >&2; exit 1; fi
+	@[ -x $(PY) ] && $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade "pip<24.1"
+	$(PY) -m pip install --quiet -r requirements.txt -c requirements.lock
+	@touch $@
+
+$(VENV)/.spacy: $(VENV)/.installed bot/nlp.py
+	$(PY) -m bot.nlp
+	@touch $@
+
+setup: $(VENV)/.spacy
+
+# Retrains only when the training data, domain, config or NLU components changed.
+# Answer texts (bot/content/answers.yml) are read at run time: no retraining needed.
+$(MODEL): $(VENV)/.spacy $(TRAINING_INPUTS)
+	$(RASA) train --fixed-model-name current --out models --quiet
+	@touch $@
+
+train: $(MODEL)
+
+run: $(MODEL)
+	@scripts/serve.sh
+
+shell: $(MODEL)
+	@scripts/serve.sh --shell
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check bot actions tests scripts
+
+test: $(MODEL) lint
+	$(RASA) data validate --fail-on-warnings --quiet
+	$(VENV)/bin/pytest
+	$(RASA) test nlu --nlu tests/nlu/heldout.yml --model $(MODEL) --out reports/nlu-heldout --quiet
+	$(PY) scripts/check_nlu_report.py reports/nlu-heldout/intent_report.json --min-accuracy 0.95 --min-macro-f1 0.93
+	$(RASA) test core --stories tests/stories --model $(MODEL) --out reports/stories --fail-on-prediction-errors --quiet
+
+clean:
+	rm -rf models reports .pytest_cache

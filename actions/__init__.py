@@ -1,0 +1,1 @@
+"""Custom actions: thin rasa_sdk wrappers around ``bot.dialogue``."""

@@ -1,0 +1,71 @@
+"""The two actions that answer citizens: a known topic, or "Bedoelt u...?"."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.dialogue import Decision, answer_message, suggest_topics
+from bot.knowledge import get_knowledge
+
+LAST_TOPIC_SLOT = "last_topic"
+
+
+def _send(dispatcher: CollectingDispatcher, decision: Decision,
+          last_topic: str | None) -> List[Dict[Text, Any]]:
+    buttons = [{"title": s.title, "payload": s.payload} for s in decision.buttons]
+    dispatcher.utter_message(text=decision.reply.full_text, buttons=buttons or None)
+    if decision.context_topic == last_topic:
+        return []
+    return [SlotSet(LAST_TOPIC_SLOT, decision.context_topic)]
+
+
+class ActionAnswer(Action):
+    """Answers the topic NLU recognised, including short follow-ups."""
+
+    def __init__(self, today: Callable[[], dt.date] = dt.date.today) -> None:
+        self._today = today
+
+    def name(self) -> Text:
+        return "action_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        message = tracker.latest_message or {}
+        last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
+        decision = answer_message(
+            get_knowledge(),
+            intent=(message.get("intent") or {}).get("name"),
+            text=message.get("text"),
+            last_topic=last_topic,
+            today=self._today(),
+        )
+        return _send(dispatcher, decision, last_topic)
+
+
+class ActionSuggestTopics(Action):
+    """Offers the two likeliest topics as buttons when NLU is unsure."""
+
+    def __init__(self, today: Callable[[], dt.date] = dt.date.today) -> None:
+        self._today = today
+
+    def name(self) -> Text:
+        return "action_suggest_topics"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        message = tracker.latest_message or {}
+        ranking = [(item.get("name"), float(item.get("confidence") or 0.0))
+                   for item in message.get("intent_ranking") or []]
+        last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
+        decision = suggest_topics(
+            get_knowledge(),
+            text=message.get("text"),
+            ranking=ranking,
+            last_topic=last_topic,
+            today=self._today(),
+        )
+        return _send(dispatcher, decision, last_topic)

@@ -1,0 +1,1 @@
+"""Knowledge and logic of the mensenhandel FAQ assistant, importable without Rasa."""

@@ -1,0 +1,137 @@
+"""Answer look-up: which text to send for a topic, a follow-up or an unclear question."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from bot.content import ANSWERS_FILE, Content, ContentError, Topic, load_content
+from bot.debate import debate_phase
+
+logger = logging.getLogger(__name__)
+
+DANGER_TOPIC = "acute_danger"
+FALLBACK_TOPIC = "fallback"
+EMPTY_MESSAGE_TOPIC = "empty_message"
+OUT_OF_SCOPE_TOPIC = "out_of_scope"
+SOMETHING_ELSE_TOPIC = "something_else"
+
+
+@dataclass(frozen=True)
+class Reply:
+    topic_id: str
+    text: str
+    # Where the answer comes from, already phrased for the citizen; None for small talk.
+    source_line: str | None
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.text}\n\n{self.source_line}" if self.source_line else self.text
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    topic_id: str
+    title: str
+
+    @property
+    def payload(self) -> str:
+        return f"/{self.topic_id}"
+
+
+class Knowledge:
+    """Look-ups over one loaded answers file."""
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+
+    def has_topic(self, topic_id: str | None) -> bool:
+        return topic_id is not None and topic_id in self.content.topics
+
+    def is_followup(self, intent: str | None) -> bool:
+        return intent in self.content.followups
+
+    def source_line(self, topic: Topic) -> str | None:
+        if topic.section == self.content.intro_heading:
+            return f"Bron: de pagina {self.content.page_title} (inleiding)."
+        if topic.section:
+            return f"Bron: de pagina {self.content.page_title}, onderdeel ‘{topic.section}’."
+        if topic.source:
+            return f"Bron: {topic.source}."
+        return None
+
+    def reply(self, topic_id: str, today: dt.date) -> Reply:
+        """The answer for a topic as it reads on ``today``."""
+        topic = self.content.topic(topic_id)
+        if isinstance(topic.answer, str):
+            text = topic.answer
+        else:
+            text = topic.answer[debate_phase(today, self.content.debate_date)]
+        return Reply(topic_id, text, self.source_line(topic))
+
+    def resolve_followup(self, intent: str, last_topic: str | None) -> str:
+        """The topic a short follow-up ("en waar?") refers to, given the previous answer."""
+        followup = self.content.followups[intent]
+        if self.has_topic(last_topic):
+            target = self.content.topic(last_topic).related.get(followup.key)
+            if target:
+                return target
+        return followup.default_topic
+
+    def suggestions(self, ranking: Iterable[tuple[str, float]], limit: int = 2) -> list[Suggestion]:
+        """The ``limit`` most likely question topics from an NLU intent ranking."""
+        found: list[Suggestion] = []
+        for intent, _confidence in sorted(ranking, key=lambda item: -item[1]):
+            if self.has_topic(intent) and self.content.topic(intent).answers_a_question:
+                found.append(Suggestion(intent, self.content.topic(intent).title))
+            if len(found) == limit:
+                break
+        return found
+
+    def something_else(self) -> Suggestion:
+        return Suggestion(SOMETHING_ELSE_TOPIC, self.content.topic(SOMETHING_ELSE_TOPIC).title)
+
+    def question_topics(self) -> Sequence[Topic]:
+        return [t for t in self.content.topics.values() if t.answers_a_question]
+
+
+class _ReloadingKnowledge:
+    """Keeps the answers file loaded once and reloads it when the file changes.
+
+    Staff edit the YAML while the bot runs; a broken edit must not take the bot
+    down, so the last good version stays in use and the error is logged.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+        self._mtime: float | None = None
+        self._knowledge: Knowledge | None = None
+
+    def get(self) -> Knowledge:
+        mtime = self._path.stat().st_mtime
+        if self._knowledge is not None and mtime == self._mtime:
+            return self._knowledge
+        with self._lock:
+            if self._knowledge is None or mtime != self._mtime:
+                try:
+                    self._knowledge = Knowledge(load_content(self._path))
+                    if self._mtime is not None:
+                        logger.info("Reloaded answers from %s", self._path.name)
+                except ContentError:
+                    if self._knowledge is None:
+                        raise
+                    logger.exception("Kept the previous answers: %s is invalid", self._path.name)
+                self._mtime = mtime
+        return self._knowledge
+
+
+_shared = _ReloadingKnowledge(ANSWERS_FILE)
+
+
+def get_knowledge() -> Knowledge:
+    """The process-wide Knowledge, reloaded when the answers file changes."""
+    return _shared.get()

@@ -1,0 +1,17 @@
+"""Small text helpers shared by the safety check and the actions."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Lower case without accents and with single spaces, for keyword matching."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", stripped.lower()).strip()
+
+
+def has_readable_content(text: str | None) -> bool:
+    """False for empty, whitespace-only or emoji/punctuation-only messages."""
+    return bool(text) and any(c.isalnum() for c in text)

@@ -1,0 +1,77 @@
+import datetime as dt
+import shutil
+
+import pytest
+
+from bot import knowledge as knowledge_module
+from bot.knowledge import get_knowledge
+
+TODAY = dt.date(2026, 11, 29)
+
+
+@pytest.fixture
+def knowledge():
+    return get_knowledge()
+
+
+def test_page_answer_names_its_section(knowledge):
+    reply = knowledge.reply("avim", TODAY)
+    assert "Vreemdelingenpolitie" in reply.text
+    assert "onderdeel ‘Afdeling Vreemdelingenpolitie" in reply.full_text
+
+
+def test_intro_answer_names_the_introduction(knowledge):
+    assert "(inleiding)" in knowledge.reply("debate_minister", TODAY).full_text
+
+
+def test_safety_answer_names_its_source(knowledge):
+    reply = knowledge.reply("report_suspicion", TODAY)
+    assert "0900-8844" in reply.text and "0800-7000" in reply.text
+    assert reply.full_text.endswith("Meld Misdaad Anoniem (0800-7000).")
+
+
+def test_small_talk_has_no_source_line(knowledge):
+    assert knowledge.reply("greet", TODAY).source_line is None
+
+
+@pytest.mark.parametrize(
+    ("intent", "last_topic", "expected"),
+    [
+        ("followup_where", "debate_date", "debate_location"),
+        ("followup_where", None, "debate_location"),
+        ("followup_when", "debate_location", "debate_date"),
+        ("followup_more", "programme", "programme_results"),
+        ("followup_more", "rapporteur", "rapporteur_concerns"),
+        ("followup_more", "avim", "avim_reinforcement"),
+        ("followup_more", None, "capabilities"),
+        ("followup_where", "programme_results", "international_cooperation"),
+        ("followup_who", "debate_date", "debate_minister"),
+        ("followup_who", "no_longer_a_topic", "debate_minister"),
+    ],
+)
+def test_followups_follow_the_previous_answer(knowledge, intent, last_topic, expected):
+    assert knowledge.resolve_followup(intent, last_topic) == expected
+
+
+def test_suggestions_skip_small_talk_and_unknown_intents(knowledge):
+    ranking = [("nlu_fallback", 0.9), ("greet", 0.5), ("avim", 0.3), ("unknown", 0.2),
+               ("programme", 0.1), ("rapporteur", 0.05)]
+    assert [s.topic_id for s in knowledge.suggestions(ranking)] == ["avim", "programme"]
+    assert knowledge.suggestions(ranking)[0].payload == "/avim"
+
+
+def test_changed_answers_file_is_reloaded_and_a_broken_one_is_ignored(tmp_path, monkeypatch):
+    answers = tmp_path / "answers.yml"
+    shutil.copy(knowledge_module.ANSWERS_FILE, answers)
+    reloading = knowledge_module._ReloadingKnowledge(answers)
+    assert "Herman Bolhaar" in reloading.get().reply("rapporteur", TODAY).text
+
+    text = answers.read_text(encoding="utf-8").replace("is Herman Bolhaar.", "is H. Bolhaar.")
+    answers.write_text(text, encoding="utf-8")
+    import os
+    os.utime(answers, (1, 1))
+    assert "H. Bolhaar" in reloading.get().reply("rapporteur", TODAY).text
+
+    answers.write_text("topics: [broken", encoding="utf-8")
+    os.utime(answers, (2, 2))
+    assert "H. Bolhaar" in reloading.get().reply("rapporteur", TODAY).text
