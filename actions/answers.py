@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable, Dict, List, Text
+from collections.abc import Callable
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -15,7 +16,7 @@ LAST_TOPIC_SLOT = "last_topic"
 
 
 def _send(dispatcher: CollectingDispatcher, decision: Decision,
-          last_topic: str | None) -> List[Dict[Text, Any]]:
+          last_topic: str | None) -> list[dict[str, Any]]:
     buttons = [{"title": s.title, "payload": s.payload} for s in decision.buttons]
     dispatcher.utter_message(text=decision.reply.full_text, buttons=buttons or None)
     if decision.context_topic == last_topic:
@@ -29,11 +30,11 @@ class ActionAnswer(Action):
     def __init__(self, today: Callable[[], dt.date] = dt.date.today) -> None:
         self._today = today
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
         message = tracker.latest_message or {}
         last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
         decision = answer_message(
@@ -52,11 +53,11 @@ class ActionSuggestTopics(Action):
     def __init__(self, today: Callable[[], dt.date] = dt.date.today) -> None:
         self._today = today
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_suggest_topics"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
         message = tracker.latest_message or {}
         ranking = [(item.get("name"), float(item.get("confidence") or 0.0))
                    for item in message.get("intent_ranking") or []]

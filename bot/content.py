@@ -7,9 +7,9 @@ objects and refuses a file that would make the bot answer wrongly or not at all.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 import yaml
 
@@ -22,6 +22,8 @@ FOLLOWUP_KEYS = ("where", "when", "who", "more")
 KIND_PAGE = "page"
 KIND_SAFETY = "safety"
 KIND_CONVERSATION = "conversation"
+# Messages the bot sends by itself (fallback, errors), not in reply to an intent.
+KIND_SYSTEM = "system"
 
 
 class ContentError(ValueError):
@@ -45,8 +47,12 @@ class Topic:
 
     @property
     def answers_a_question(self) -> bool:
-        """Page and safety topics answer a question; conversation topics do not."""
-        return self.kind != KIND_CONVERSATION
+        """Page and safety topics answer a question; small talk and system messages do not."""
+        return self.kind in (KIND_PAGE, KIND_SAFETY)
+
+    @property
+    def is_system_message(self) -> bool:
+        return self.kind == KIND_SYSTEM
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,7 @@ def _parse_topic(topic_id: str, raw: object, headings: list[str]) -> Topic:
             )
     elif kind == KIND_SAFETY:
         source = _text(source, f"{where}.source")
-    elif kind != KIND_CONVERSATION:
+    elif kind not in (KIND_CONVERSATION, KIND_SYSTEM):
         raise ContentError(f"{where}.kind: unknown kind {kind!r}")
     related = {key: str(raw[key]) for key in FOLLOWUP_KEYS if key in raw}
     return Topic(

@@ -6,8 +6,8 @@ between these decisions and rasa_sdk events.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from bot.knowledge import (
     DANGER_TOPIC,

@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from bot.content import ANSWERS_FILE, Content, ContentError, Topic, load_content
 from bot.debate import debate_phase
@@ -18,6 +18,7 @@ FALLBACK_TOPIC = "fallback"
 EMPTY_MESSAGE_TOPIC = "empty_message"
 OUT_OF_SCOPE_TOPIC = "out_of_scope"
 SOMETHING_ELSE_TOPIC = "something_else"
+FEEDBACK_TOPICS = ("feedback_positive", "feedback_negative")
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,8 @@ class Reply:
 
     @property
     def full_text(self) -> str:
-        return f"{self.text}\n\n{self.source_line}" if self.source_line else self.text
+        # One newline: Rasa splits a text on blank lines into separate messages.
+        return f"{self.text}\n{self.source_line}" if self.source_line else self.text
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,13 @@ class Knowledge:
 
     def something_else(self) -> Suggestion:
         return Suggestion(SOMETHING_ELSE_TOPIC, self.content.topic(SOMETHING_ELSE_TOPIC).title)
+
+    def offered_payloads(self) -> set[str]:
+        """Every "/intent" payload the bot or widget offers as a button."""
+        payloads = {Suggestion(t.topic_id, t.title).payload for t in self.question_topics()}
+        payloads.add(self.something_else().payload)
+        payloads.update(f"/{topic_id}" for topic_id in FEEDBACK_TOPICS)
+        return payloads
 
     def question_topics(self) -> Sequence[Topic]:
         return [t for t in self.content.topics.values() if t.answers_a_question]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -33,11 +33,11 @@ class DutchSpacyNLP(SpacyNLP):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "DutchSpacyNLP":
+    ) -> DutchSpacyNLP:
         nlp, description = load_dutch_pipeline()
         logger.info("Dutch spaCy pipeline: %s", description)
         # The name feeds Rasa's fingerprint: switching pipelines retrains the model.

@@ -9,7 +9,8 @@ RASA_PORT="${RASA_PORT:-5005}"
 ACTION_PORT="${ACTION_PORT:-5055}"
 MODEL="${MODEL:-models/current.tar.gz}"
 
-"$VENV/bin/rasa" run actions --actions actions --port "$ACTION_PORT" --quiet &
+mkdir -p var
+SANIC_HOST="${ACTION_HOST:-127.0.0.1}" "$VENV/bin/rasa" run actions --actions actions --port "$ACTION_PORT" --quiet &
 actions_pid=$!
 trap 'kill "$actions_pid" 2>/dev/null; wait "$actions_pid" 2>/dev/null || true' EXIT INT TERM
 

@@ -40,7 +40,7 @@ def test_nothing_to_read_gets_a_clear_reply(knowledge, text):
 def test_danger_wins_over_any_intent_and_starts_with_112(knowledge):
     decision = answer_message(knowledge, "labour_exploitation",
                               "ik word uitgebuit en durf niet weg te gaan", None, TODAY)
-    first_sentence = decision.reply.text.split(".")[0]
+    first_sentence = decision.reply.text.split(". ")[0]
     assert "112" in first_sentence
 
 

@@ -1,0 +1,109 @@
+"""Every intent has examples, a rule or story, and an answer; every answer names a real section.
+
+Failures name the file and the intent to fix, so staff adding a topic see what is missing.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.content import KIND_PAGE, load_content
+from bot.page import section_headings
+
+ROOT = Path(__file__).resolve().parent.parent
+MIN_EXAMPLES = 15
+CONTENT = load_content()
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+DOMAIN_INTENTS = [i if isinstance(i, str) else next(iter(i)) for i in DOMAIN["intents"]]
+
+
+def _examples(folder: Path) -> dict[str, list[tuple[str, str]]]:
+    """intent -> [(file name, example)] for every NLU file under ``folder``."""
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for path in sorted(folder.glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            if "intent" in block:
+                for line in block["examples"].splitlines():
+                    if line.strip().startswith("- "):
+                        found[block["intent"]].append((path.name, line.strip()[2:].strip()))
+    return found
+
+
+def _intents_in_steps(folder: Path, key: str) -> dict[str, str]:
+    """intent -> file name, for every rule or story under ``folder``."""
+    found: dict[str, str] = {}
+    for path in sorted(folder.glob("*.yml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")).get(key, []) or []:
+            for step in item.get("steps", []):
+                if "intent" in step:
+                    found.setdefault(step["intent"], path.name)
+    return found
+
+
+TRAINING = _examples(ROOT / "data" / "nlu")
+HELDOUT = _examples(ROOT / "tests" / "nlu")
+DIALOGUE = {**_intents_in_steps(ROOT / "data" / "stories", "stories"),
+            **_intents_in_steps(ROOT / "data" / "rules", "rules")}
+
+
+@pytest.mark.parametrize("intent", DOMAIN_INTENTS)
+def test_intent_has_enough_examples(intent):
+    count = len(TRAINING.get(intent, []))
+    assert count >= MIN_EXAMPLES, (
+        f"domain.yml intent '{intent}': {count} examples in data/nlu/, needs at least {MIN_EXAMPLES}")
+
+
+@pytest.mark.parametrize("intent", DOMAIN_INTENTS)
+def test_intent_has_a_rule_or_story(intent):
+    assert intent in DIALOGUE, (
+        f"domain.yml intent '{intent}': no rule in data/rules/ or story in data/stories/")
+
+
+@pytest.mark.parametrize("intent", DOMAIN_INTENTS)
+def test_intent_has_an_answer(intent):
+    assert intent in CONTENT.topics or intent in CONTENT.followups, (
+        f"domain.yml intent '{intent}': no entry under topics or followups in bot/content/answers.yml")
+
+
+@pytest.mark.parametrize("topic_id", sorted(t.topic_id for t in CONTENT.topics.values() if not t.is_system_message))
+def test_answer_has_an_intent(topic_id):
+    assert topic_id in DOMAIN_INTENTS, (
+        f"bot/content/answers.yml topic '{topic_id}': no intent of that name in domain.yml")
+
+
+@pytest.mark.parametrize("topic_id", sorted(CONTENT.topics))
+def test_page_answers_name_an_existing_section(topic_id):
+    topic = CONTENT.topics[topic_id]
+    if topic.kind == KIND_PAGE:
+        assert topic.section in section_headings(), (
+            f"bot/content/answers.yml topic '{topic_id}': section '{topic.section}' is not on the page")
+
+
+@pytest.mark.parametrize("heading", section_headings())
+def test_every_page_section_is_answered(heading):
+    assert any(t.section == heading for t in CONTENT.topics.values()), (
+        f"bot/content/page.txt section '{heading}': no topic in answers.yml answers from it")
+
+
+def test_no_example_is_trained_under_two_intents():
+    owners: dict[str, set[str]] = defaultdict(set)
+    for intent, examples in TRAINING.items():
+        for file_name, example in examples:
+            owners[example.lower()].add(f"{intent} ({file_name})")
+    clashes = {example: sorted(where) for example, where in owners.items() if len(where) > 1}
+    assert not clashes, f"the same example under several intents: {clashes}"
+
+
+def test_heldout_set_is_never_trained_on():
+    trained = {example.lower() for examples in TRAINING.values() for _, example in examples}
+    leaked = sorted(example for examples in HELDOUT.values() for _, example in examples
+                    if example.lower() in trained)
+    assert not leaked, f"tests/nlu/heldout.yml examples also in data/nlu/: {leaked}"
+
+
+def test_heldout_set_covers_every_intent():
+    missing = sorted(set(DOMAIN_INTENTS) - set(HELDOUT))
+    assert not missing, f"tests/nlu/heldout.yml has no examples for: {missing}"
