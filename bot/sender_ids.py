@@ -1,0 +1,43 @@
+"""Conversation ids issued by the server: random and signed, so they cannot be guessed or forged."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+SECRET_ENV = "BOT_SENDER_ID_SECRET"
+DEFAULT_SECRET_FILE = Path(__file__).resolve().parent.parent / "var" / "sender-id-secret"
+_SIGNATURE_CHARS = 16
+
+
+def load_secret(path: Path = DEFAULT_SECRET_FILE) -> bytes:
+    """The signing secret: from the environment, else a file created on first use."""
+    from_env = os.environ.get(SECRET_ENV)
+    if from_env:
+        return from_env.encode()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(32))
+    return path.read_text().strip().encode()
+
+
+def _signature(secret: bytes, token: str) -> str:
+    digest = hmac.new(secret, token.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:_SIGNATURE_CHARS]
+
+
+def issue(secret: bytes) -> str:
+    """A new conversation id: 128 random bits plus a signature."""
+    token = secrets.token_urlsafe(16)
+    return f"{token}.{_signature(secret, token)}"
+
+
+def is_issued(sender: str, secret: bytes) -> bool:
+    """True if ``sender`` was issued with ``secret`` (constant-time comparison)."""
+    token, dot, signature = sender.rpartition(".")
+    return bool(dot and token) and hmac.compare_digest(signature, _signature(secret, token))

@@ -1,0 +1,76 @@
+import json
+
+import pytest
+
+from bot.input_guard import (
+    MAX_BODY_BYTES,
+    RequestError,
+    is_too_long,
+    neutralise_payload,
+    normalise_text,
+    parse_chat_request,
+)
+
+SENDER = "test-conversation-1"
+
+
+def body(**fields) -> bytes:
+    return json.dumps(fields).encode()
+
+
+def test_valid_request():
+    chat = parse_chat_request(body(sender=SENDER, message="Wat is mensenhandel?"))
+    assert (chat.sender, chat.message) == (SENDER, "Wat is mensenhandel?")
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "error"),
+    [
+        (b"x" * (MAX_BODY_BYTES + 1), 413, "body_too_large"),
+        (b"{not json", 400, "invalid_json"),
+        (b"\xff\xfe", 400, "invalid_json"),
+        (b"[1, 2]", 400, "invalid_body"),
+        (body(message="hallo"), 400, "invalid_sender"),
+        (body(sender="", message="hallo"), 400, "invalid_sender"),
+        (body(sender="../../etc/passwd", message="hallo"), 400, "invalid_sender"),
+        (body(sender=12345678, message="hallo"), 400, "invalid_sender"),
+        (body(sender=SENDER, message=42), 400, "invalid_message"),
+        (body(sender=SENDER, message=["a"]), 400, "invalid_message"),
+        (body(sender=SENDER, message=None), 400, "invalid_message"),
+        (body(sender=SENDER), 400, "invalid_message"),
+    ],
+)
+def test_bad_requests_get_a_status_and_a_dutch_message(raw, status, error):
+    with pytest.raises(RequestError) as caught:
+        parse_chat_request(raw)
+    assert (caught.value.status, caught.value.error) == (status, error)
+    assert caught.value.message
+
+
+def test_control_and_direction_characters_are_dropped():
+    assert normalise_text("wat\x00 is\u202e mensen\u200bhandel\n?") == "wat is mensenhandel ?"
+
+
+def test_markup_is_removed():
+    assert normalise_text("<b>wat is</b> <img src=x onerror=alert(1)> mensenhandel") == \
+        "wat is mensenhandel"
+    assert normalise_text("is 3 < 4 en 5 > 2?") == "is 3 < 4 en 5 > 2?"
+
+
+def test_unicode_is_normalised():
+    # Full-width letters become ASCII; "e" + combining accent becomes one "é".
+    assert normalise_text("ｗａｔ is e\u0301e\u0301n debat") == "wat is \u00e9\u00e9n debat"
+
+
+def test_length_limit():
+    assert not is_too_long("a" * 1000)
+    assert is_too_long("a" * 1001)
+
+
+def test_only_offered_payloads_pass():
+    offered = {"/debate_date", "/something_else"}
+    assert neutralise_payload("/debate_date", offered) == "/debate_date"
+    assert neutralise_payload('/greet{"last_topic": "<script>"}', offered) == \
+        'greet{"last_topic": "<script>"}'
+    assert neutralise_payload("//debate_date{}", offered) == "debate_date{}"
+    assert neutralise_payload("wat is / mensenhandel", offered) == "wat is / mensenhandel"
