@@ -5,10 +5,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import SafeAction
 from bot.dialogue import Decision, answer_message, suggest_topics
 from bot.knowledge import get_knowledge
 
@@ -24,7 +25,7 @@ def _send(dispatcher: CollectingDispatcher, decision: Decision,
     return [SlotSet(LAST_TOPIC_SLOT, decision.context_topic)]
 
 
-class ActionAnswer(Action):
+class ActionAnswer(SafeAction):
     """Answers the topic NLU recognised, including short follow-ups."""
 
     def __init__(self, today: Callable[[], dt.date] = dt.date.today) -> None:
@@ -33,7 +34,7 @@ class ActionAnswer(Action):
     def name(self) -> str:
         return "action_answer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         message = tracker.latest_message or {}
         last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
@@ -47,7 +48,7 @@ class ActionAnswer(Action):
         return _send(dispatcher, decision, last_topic)
 
 
-class ActionSuggestTopics(Action):
+class ActionSuggestTopics(SafeAction):
     """Offers the two likeliest topics as buttons when NLU is unsure."""
 
     def __init__(self, today: Callable[[], dt.date] = dt.date.today) -> None:
@@ -56,7 +57,7 @@ class ActionSuggestTopics(Action):
     def name(self) -> str:
         return "action_suggest_topics"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         message = tracker.latest_message or {}
         ranking = [(item.get("name"), float(item.get("confidence") or 0.0))

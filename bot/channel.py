@@ -30,9 +30,12 @@ from bot.pii import redact
 
 logger = logging.getLogger(__name__)
 
-# Rasa waits 300 s for the action server; a citizen should hear back within 5 s.
+# Rasa waits 300 s for the action server; a citizen should hear back within 5 s,
+# so a slow or hanging action server is given up on after 3 s.
 ACTION_TIMEOUT_S = 3
-REPLY_TIMEOUT_S = 4.5
+# Last-resort net for anything else that hangs. Deliberately longer than the
+# action time-out: under heavy load a slow answer is better than an error.
+REPLY_TIMEOUT_S = 10
 rasa_action.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT_S
 rasa_endpoints.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT_S
 

@@ -49,3 +49,16 @@ async def test_suggestions_are_buttons_with_human_titles(dispatcher):
 async def test_empty_message_gets_a_reply(dispatcher):
     await ActionAnswer().run(dispatcher, make_tracker("", "nlu_fallback"), {})
     assert "geen vraag ontvangen" in dispatcher.messages[0]["text"]
+
+
+async def test_a_failing_action_replies_in_dutch_and_raises_nothing(dispatcher, monkeypatch):
+    import actions.answers
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("answers file unreadable: wat is mensenhandel")
+
+    monkeypatch.setattr(actions.answers, "answer_message", broken)
+    events = await ActionAnswer().run(dispatcher, make_tracker("wat is mensenhandel", "trafficking_definition"), {})
+    assert events == []
+    [message] = dispatcher.messages
+    assert message["text"].startswith("Er ging iets mis")

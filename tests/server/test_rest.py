@@ -1,9 +1,9 @@
 """Talk to the real servers over the REST channel, as the website does."""
 from __future__ import annotations
 
-import uuid
-
 import pytest
+
+from tests.servers import new_sender
 
 pytestmark = pytest.mark.server
 
@@ -25,19 +25,19 @@ def test_debate_date_is_in_the_past_tense_today(bot):
 
 
 def test_followup_uses_the_previous_answer(bot):
-    sender = f"test-{uuid.uuid4().hex}"
+    sender = new_sender()
     assert "5 december 2019" in bot.text("Wanneer is het debat?", sender)
     assert "Troelstrazaal" in bot.text("En waar?", sender)
 
 
 def test_rapporteur_followup(bot):
-    sender = f"test-{uuid.uuid4().hex}"
+    sender = new_sender()
     assert "Bolhaar" in bot.text("wie is de nationaal rapporteur", sender)
     assert "zorgen" in bot.text("Waar maakt hij zich zorgen over?", sender)
 
 
 def test_programme_followup(bot):
-    sender = f"test-{uuid.uuid4().hex}"
+    sender = new_sender()
     assert "ministeries" in bot.text("wat is samen tegen mensenhandel", sender)
     assert "opvangplekken" in bot.text("en wat heeft het opgeleverd?", sender)
 
