@@ -29,7 +29,8 @@ def free_port() -> int:
 class BotServers:
     """An action server and a Rasa server on free ports, with logs and an SQLite store in ``workdir``."""
 
-    def __init__(self, workdir: Path, credentials: Path = ROOT / "credentials.yml") -> None:
+    def __init__(self, workdir: Path, credentials: Path = ROOT / "credentials.yml",
+                 endpoints: Path | None = None, env: dict[str, str] | None = None) -> None:
         if not MODEL.exists():
             raise RuntimeError(f"{MODEL} is missing: run `make train` (make test does this first)")
         self.workdir = workdir
@@ -38,16 +39,21 @@ class BotServers:
         self.base_url = f"http://127.0.0.1:{self.rasa_port}"
         self.webhook = f"{self.base_url}/webhooks/rest/webhook"
         self.tracker_db = workdir / "conversations.db"
-        self.endpoints = workdir / "endpoints.yml"
-        self.endpoints.write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
-            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.tracker_db}\n")
+        if endpoints is None:
+            endpoints = workdir / "endpoints.yml"
+            endpoints.write_text(
+                f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
+                f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.tracker_db}\n")
+        self.endpoints = endpoints
         self.rasa_log = workdir / "rasa.log"
         self.actions_log = workdir / "actions.log"
         self._env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-                     "SANIC_HOST": "127.0.0.1"}
+                     "SANIC_HOST": "127.0.0.1",
+                     "BOT_ACTION_URL": f"http://127.0.0.1:{self.action_port}/webhook", **(env or {})}
         self.actions: subprocess.Popen | None = None
         self.rasa: subprocess.Popen | None = None
+        self.web: subprocess.Popen | None = None
+        self.web_url: str | None = None
 
     # -- processes ---------------------------------------------------------------
     def _spawn(self, args: list[str], log: Path) -> subprocess.Popen:
@@ -59,14 +65,22 @@ class BotServers:
         self.actions = self._spawn(
             [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
              "--port", str(self.action_port)], self.actions_log)
-        self._wait(lambda: self._get(f"http://127.0.0.1:{self.action_port}/health"), "action server")
+        self.wait_until(lambda: self._get(f"http://127.0.0.1:{self.action_port}/health"), "action server")
 
     def start_rasa(self) -> None:
         self.rasa = self._spawn(
             [str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(self.rasa_port),
              "--credentials", str(self.credentials), "--endpoints", str(self.endpoints),
              "--log-file", str(self.rasa_log)], self.workdir / "rasa.stdout")
-        self._wait(lambda: self._get(f"{self.base_url}/webhooks/rest/ready"), "Rasa model")
+        self.wait_until(lambda: self._get(f"{self.base_url}/webhooks/rest/ready"), "Rasa model")
+
+    def start_web(self) -> None:
+        """The demo page with the chat widget (bot.web), proxying to this Rasa server."""
+        port = free_port()
+        self.web = self._spawn([sys.executable, "-m", "bot.web", "--port", str(port),
+                                "--rasa-url", self.base_url], self.workdir / "web.log")
+        self.web_url = f"http://127.0.0.1:{port}"
+        self.wait_until(lambda: self._get(f"{self.web_url}/"), "bot.web")
 
     def start(self) -> BotServers:
         self.start_actions()
@@ -91,6 +105,7 @@ class BotServers:
         self._stop(self.rasa)
 
     def stop(self) -> None:
+        self._stop(self.web)
         self._stop(self.rasa)
         self._stop(self.actions)
 
@@ -100,10 +115,10 @@ class BotServers:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.status == 200
 
-    def _wait(self, ready: Callable[[], bool], what: str) -> None:
+    def wait_until(self, ready: Callable[[], bool], what: str) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
-            for process in (self.actions, self.rasa):
+            for process in (self.actions, self.rasa, self.web):
                 if process is not None and process.poll() is not None:
                     raise RuntimeError(f"{what}: a server exited with {process.returncode}; "
                                        f"see {self.workdir}")

@@ -1,0 +1,330 @@
+"""A small web server for the "Uitgelicht: Mensenhandel" page with the chat widget.
+
+``python -m bot.web --port 8000 --rasa-url http://127.0.0.1:5005``
+
+- ``GET /`` renders the page from the same text the bot answers from
+  (``bot.page.load_sections``), so the page and the bot can never disagree.
+- ``GET /static/widget.js`` and ``/static/widget.css`` come from ``web/``.
+- ``/webhooks/*`` is passed on to Rasa, so the page and the chat endpoint share an
+  origin and the strict Content-Security-Policy below can say ``connect-src 'self'``.
+
+Standard library only: this runs next to Rasa and should add nothing to install.
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Sequence
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from bot.page import Section, load_sections
+
+ROOT = Path(__file__).resolve().parents[1]
+STATIC_DIR = ROOT / "web"
+
+PROXY_PREFIX = "/webhooks/"
+PROXY_TIMEOUT_S = 10
+# A chat message is at most 1000 characters; JSON escapes can make that ~6 KB.
+# Anything far larger is not a chat message, so it never reaches Rasa.
+MAX_REQUEST_BYTES = 64 * 1024
+MAX_RESPONSE_BYTES = 1024 * 1024
+
+WIDGET_ENDPOINT = "/webhooks/rest"
+WIDGET_TITLE = "Stel uw vraag"
+WIDGET_EXIT_URL = "https://www.google.nl/"
+WIDGET_MAX_CHARS = 1000
+WIDGET_TIMEOUT_MS = 15000
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+STATIC_FILES = {
+    "/static/widget.js": ("widget.js", "text/javascript; charset=utf-8"),
+    "/static/widget.css": ("widget.css", "text/css; charset=utf-8"),
+}
+
+# The page's own look. Served as a file (not inline) so the CSP needs no 'unsafe-inline'.
+PAGE_CSS = """\
+body {
+  margin: 0; color: #1a1a1a; background: #fff;
+  font: 1.0625rem/1.6 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+}
+.skip-link {
+  position: absolute; left: 0.5rem; top: -10rem; z-index: 10;
+  padding: 0.5rem 1rem; background: #fff; color: #154273; font-weight: 600;
+}
+.skip-link:focus { top: 0.5rem; }
+a { color: #154273; }
+:focus-visible { outline: 3px solid #1a1a1a; outline-offset: 2px; }
+.site-header { background: #154273; color: #fff; padding: 0.75rem 1rem; }
+.site-header p { margin: 0; max-width: 46rem; margin-inline: auto; font-weight: 600; }
+main { display: block; max-width: 46rem; margin: 0 auto; padding: 1rem 1rem 7rem; }
+main:focus { outline: none; }
+h1 { font-size: 2rem; line-height: 1.2; margin: 1rem 0; }
+h2 { font-size: 1.35rem; line-height: 1.3; margin: 2rem 0 0.5rem; }
+.site-footer { border-top: 1px solid #595959; padding: 1rem; }
+.site-footer p { max-width: 46rem; margin: 0 auto; }
+"""
+
+
+# -- page ------------------------------------------------------------------------------
+def _paragraph_html(paragraph: str) -> str:
+    """One page paragraph as HTML: lines starting with "•" become a list."""
+    parts: list[str] = []
+    bullets: list[str] = []
+    text_lines: list[str] = []
+
+    def flush_text() -> None:
+        if text_lines:
+            parts.append(f"<p>{html.escape(' '.join(text_lines))}</p>")
+            text_lines.clear()
+
+    def flush_bullets() -> None:
+        if bullets:
+            items = "".join(f"<li>{html.escape(item)}</li>" for item in bullets)
+            parts.append(f"<ul>{items}</ul>")
+            bullets.clear()
+
+    for line in paragraph.split("\n"):
+        if line.startswith("•"):
+            flush_text()
+            bullets.append(line.lstrip("•").strip())
+        else:
+            flush_bullets()
+            text_lines.append(line)
+    flush_text()
+    flush_bullets()
+    return "\n".join(parts)
+
+
+def _attr(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def render_page(sections: Sequence[Section], *, endpoint: str = WIDGET_ENDPOINT,
+                title: str = WIDGET_TITLE, exit_url: str = WIDGET_EXIT_URL,
+                max_chars: int = WIDGET_MAX_CHARS, timeout_ms: int = WIDGET_TIMEOUT_MS) -> str:
+    """The whole page as an HTML document; the first section is the page title."""
+    if not sections:
+        raise ValueError("the page has no sections")
+    first, rest = sections[0], sections[1:]
+    body: list[str] = [f"<h1>{html.escape(first.heading)}</h1>"]
+    body.extend(_paragraph_html(p) for p in first.paragraphs)
+    for section in rest:
+        body.append(f"<section>\n<h2>{html.escape(section.heading)}</h2>")
+        body.extend(_paragraph_html(p) for p in section.paragraphs)
+        body.append("</section>")
+    content = "\n".join(body)
+    return f"""<!doctype html>
+<html lang="nl">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(first.heading)} | Tweede Kamer</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/static/page.css">
+<script src="/static/widget.js" defer
+  data-endpoint="{_attr(endpoint)}" data-title="{_attr(title)}" data-exit-url="{_attr(exit_url)}"
+  data-max-chars="{_attr(max_chars)}" data-timeout-ms="{_attr(timeout_ms)}"></script>
+</head>
+<body>
+<a class="skip-link" href="#inhoud">Direct naar de inhoud</a>
+<header class="site-header"><p>Tweede Kamer der Staten-Generaal</p></header>
+<main id="inhoud" tabindex="-1">
+<article>
+{content}
+</article>
+</main>
+<footer class="site-footer">
+<p>Vragen over deze pagina? Stel ze aan de digitale assistent via de knop rechtsonder.</p>
+</footer>
+</body>
+</html>
+"""
+
+
+# -- HTTP ------------------------------------------------------------------------------
+def _json_bytes(data: object) -> bytes:
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+class WebServer(ThreadingHTTPServer):
+    """Holds the settings the request handler needs."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], rasa_url: str,
+                 static_dir: Path = STATIC_DIR) -> None:
+        super().__init__(address, PageHandler)
+        self.rasa_url = rasa_url.rstrip("/")
+        self.static_dir = static_dir
+
+
+class PageHandler(BaseHTTPRequestHandler):
+    server: WebServer
+    # No version numbers in the Server header: they only help attackers.
+    server_version = "mensenhandel-web"
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    # Every response, including the standard library's own error pages, gets these.
+    def end_headers(self) -> None:
+        for name, value in SECURITY_HEADERS.items():
+            self.send_header(name, value)
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        # Request lines only (no bodies): chat messages may contain personal details.
+        sys.stderr.write(f"{self.address_string()} - {format % args}\n")
+
+    def _send(self, status: int, body: bytes, content_type: str,
+              cache: str = "no-store") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", cache)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _send_json(self, status: int, data: object) -> None:
+        self._send(status, _json_bytes(data), "application/json; charset=utf-8")
+
+    # -- routes --------------------------------------------------------------------
+    def do_GET(self) -> None:
+        path = urllib.parse.urlsplit(self.path).path
+        if path.startswith(PROXY_PREFIX):
+            self._proxy()
+        elif path in ("/", "/index.html"):
+            self._send(200, render_page(load_sections()).encode("utf-8"),
+                       "text/html; charset=utf-8")
+        elif path == "/static/page.css":
+            self._send(200, PAGE_CSS.encode("utf-8"), "text/css; charset=utf-8", "no-cache")
+        elif path in STATIC_FILES:
+            name, content_type = STATIC_FILES[path]
+            try:
+                body = (self.server.static_dir / name).read_bytes()
+            except OSError:
+                self._send_json(404, {"error": "not_found", "message": "Niet gevonden."})
+                return
+            self._send(200, body, content_type, "no-cache")
+        else:
+            self._send_json(404, {"error": "not_found", "message": "Deze pagina bestaat niet."})
+
+    def do_HEAD(self) -> None:
+        if urllib.parse.urlsplit(self.path).path.startswith(PROXY_PREFIX):
+            self._send_json(405, {"error": "method_not_allowed",
+                                  "message": "Deze methode wordt niet ondersteund."})
+            return
+        self.do_GET()
+
+    def do_POST(self) -> None:
+        if urllib.parse.urlsplit(self.path).path.startswith(PROXY_PREFIX):
+            self._proxy()
+        else:
+            self._send_json(405, {"error": "method_not_allowed",
+                                  "message": "Deze methode wordt niet ondersteund."})
+
+    # -- proxy ---------------------------------------------------------------------
+    def _upstream_url(self) -> str | None:
+        parts = urllib.parse.urlsplit(self.path)
+        segments = urllib.parse.unquote(parts.path).split("/")
+        # "..": the proxy must only ever reach Rasa's /webhooks/ routes.
+        if any(segment in (".", "..") for segment in segments):
+            return None
+        query = f"?{parts.query}" if parts.query else ""
+        return f"{self.server.rasa_url}{parts.path}{query}"
+
+    def _read_body(self) -> bytes | None:
+        """The request body, or None when it is too large to be a chat message."""
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_REQUEST_BYTES:
+            return None
+        return self.rfile.read(length) if length else b""
+
+    def _proxy(self) -> None:
+        url = self._upstream_url()
+        if url is None:
+            self._send_json(404, {"error": "not_found", "message": "Deze pagina bestaat niet."})
+            return
+        data = None
+        if self.command == "POST":
+            data = self._read_body()
+            if data is None:
+                # The unread body would be taken for the next request: close instead.
+                self.close_connection = True
+                self._send_json(413, {"error": "request_too_large",
+                                      "message": "Uw bericht is te groot om te versturen."})
+                return
+        # Only the content type is passed on: no cookies, addresses or other headers
+        # that could identify the person asking.
+        headers = {"Accept": "application/json"}
+        if data is not None:
+            headers["Content-Type"] = self.headers.get("Content-Type", "application/json")
+        request = urllib.request.Request(url, data=data, headers=headers, method=self.command)
+        try:
+            with urllib.request.urlopen(request, timeout=PROXY_TIMEOUT_S) as response:
+                status = response.status
+                content_type = response.headers.get("Content-Type", "application/json")
+                body = response.read(MAX_RESPONSE_BYTES)
+        except urllib.error.HTTPError as error:
+            status = error.code
+            content_type = error.headers.get("Content-Type", "application/json")
+            body = error.read(MAX_RESPONSE_BYTES)
+        except (urllib.error.URLError, OSError) as error:
+            # A time-out shows up bare while reading, or wrapped in URLError while connecting.
+            if isinstance(error, TimeoutError) or isinstance(getattr(error, "reason", None),
+                                                             TimeoutError):
+                self._send_json(504, {"error": "bot_timeout",
+                                      "message": "De assistent reageert niet op tijd. "
+                                                 "Probeer het zo opnieuw."})
+            else:
+                self._send_json(502, {"error": "bot_unreachable",
+                                      "message": "De assistent is nu niet bereikbaar. "
+                                                 "Probeer het zo opnieuw."})
+            return
+        self._send(status, body, content_type)
+
+
+# -- command line ----------------------------------------------------------------------
+def make_server(host: str, port: int, rasa_url: str) -> WebServer:
+    """A server bound to host:port (port 0 picks a free one); call serve_forever()."""
+    return WebServer((host, port), rasa_url)
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve the page with the chat widget.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--rasa-url", default="http://127.0.0.1:5005",
+                        help="where the Rasa server listens (default: %(default)s)")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    server = make_server(args.host, args.port, args.rasa_url)
+    port = server.server_address[1]
+    print(f"Serving the page on http://localhost:{port} (bot: {server.rasa_url})", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

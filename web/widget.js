@@ -1,0 +1,577 @@
+/*
+ * Chat widget for the "Uitgelicht: Mensenhandel" assistant (docs/widget.md).
+ *
+ * Embed with one tag; everything is configured on that tag:
+ *   <script src="/static/widget.js" defer data-endpoint="/webhooks/rest"
+ *           data-title="Stel uw vraag"></script>
+ *
+ * Made to run under a strict Content-Security-Policy: no inline styles or scripts,
+ * no eval, no innerHTML (all text goes in as text nodes), no third-party requests.
+ */
+(function () {
+  "use strict";
+
+  // currentScript only exists while this file first runs, so read it now.
+  const script = document.currentScript || document.querySelector("script[src*='widget.js']");
+  const data = (script && script.dataset) || {};
+
+  function positiveInt(value, fallback) {
+    const number = Number.parseInt(value, 10);
+    return number > 0 ? number : fallback;
+  }
+
+  function webUrl(value) {
+    try {
+      const url = new URL(value, document.baseURI);
+      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  const config = {
+    endpoint: (data.endpoint || "/webhooks/rest").replace(/\/+$/, ""),
+    title: data.title || "Stel uw vraag",
+    // Only a web address: a javascript: exit URL would run code on the way out.
+    exitUrl: webUrl(data.exitUrl || "") || "https://www.google.nl/",
+    maxChars: positiveInt(data.maxChars, 1000),
+    timeoutMs: positiveInt(data.timeoutMs, 15000),
+  };
+
+  const TEXT = {
+    region: "Digitale assistent",
+    close: "Chat sluiten",
+    exit: "Snel weg",
+    danger: "In direct gevaar? Bel 112.",
+    newChat: "Nieuw gesprek",
+    clear: "Gesprek wissen",
+    privacy: "Deel hier geen persoonlijke gegevens, zoals uw naam, adres of telefoonnummer. " +
+      "Gesprekken worden zonder persoonlijke gegevens bewaard en na 30 dagen verwijderd.",
+    log: "Gesprek",
+    you: "U: ",
+    bot: "Assistent: ",
+    note: "Let op: ",
+    inputLabel: "Uw vraag",
+    send: "Versturen",
+    chars: " tekens",
+    suggestions: "Suggesties",
+    feedbackGroup: "Was dit antwoord nuttig?",
+    feedbackUp: "Nuttig antwoord",
+    feedbackDown: "Niet nuttig antwoord",
+    shownUp: "👍 Nuttig",
+    shownDown: "👎 Niet nuttig",
+    newWindow: " (opent in een nieuw venster)",
+    typing: "De assistent schrijft een antwoord…",
+    connecting: "Verbinding maken…",
+    started: "Er is een nieuw gesprek gestart.",
+    restarted: "Het vorige gesprek was verlopen. Er is een nieuw gesprek gestart.",
+    cleared: "Het gesprek is gewist.",
+    empty: "Typ eerst uw vraag.",
+    busy: "Een moment, de assistent beantwoordt nog uw vorige vraag.",
+    limit: "U heeft het maximum van " + config.maxChars + " tekens bereikt.",
+    retry: "Opnieuw proberen",
+    errNetwork: "Er is geen verbinding met de assistent. Controleer uw internetverbinding en probeer het opnieuw.",
+    errTimeout: "De assistent reageert niet op tijd. Probeer het opnieuw.",
+    errServer: "De assistent is nu niet bereikbaar. Probeer het opnieuw.",
+    errBusy: "Er worden nu te veel vragen gesteld. Wacht even en probeer het opnieuw.",
+    errEmpty: "De assistent gaf geen antwoord. Probeer het opnieuw.",
+    errStart: "Het gesprek kon niet worden gestart. Probeer het opnieuw.",
+  };
+
+  const FEEDBACK = {
+    up: { payload: "/feedback_positive", shown: TEXT.shownUp },
+    down: { payload: "/feedback_negative", shown: TEXT.shownDown },
+  };
+  const MAX_ITEMS = 200;
+  const STORE_KEY = "mhc-chat:" + config.endpoint;
+
+  // -- state, kept per tab in sessionStorage ---------------------------------------
+  function isText(value) {
+    return typeof value === "string";
+  }
+
+  function cleanButtons(buttons) {
+    if (!Array.isArray(buttons)) return [];
+    return buttons
+      .filter((b) => b && isText(b.title) && isText(b.payload) && b.title.trim() && b.payload)
+      .map((b) => ({ title: b.title, payload: b.payload }));
+  }
+
+  function cleanItem(item) {
+    if (!item || !["user", "bot", "note"].includes(item.who) || !isText(item.text)) return null;
+    return {
+      who: item.who,
+      text: item.text,
+      buttons: cleanButtons(item.buttons),
+      rate: item.rate === true,
+      rated: item.rated === "up" || item.rated === "down" ? item.rated : null,
+    };
+  }
+
+  function loadState() {
+    try {
+      const stored = JSON.parse(window.sessionStorage.getItem(STORE_KEY) || "null");
+      if (stored && Array.isArray(stored.items)) {
+        return {
+          sender: isText(stored.sender) && stored.sender ? stored.sender : null,
+          items: stored.items.map(cleanItem).filter(Boolean).slice(-MAX_ITEMS),
+          open: stored.open === true,
+        };
+      }
+    } catch (error) {
+      // Storage blocked or damaged: start empty rather than fail.
+    }
+    return { sender: null, items: [], open: false };
+  }
+
+  function saveState() {
+    try {
+      window.sessionStorage.setItem(STORE_KEY, JSON.stringify(state));
+    } catch (error) {
+      // Storage full or blocked: the chat still works, it just will not survive a reload.
+    }
+  }
+
+  let state = loadState();
+  let busy = false;
+  // Bumped by "Nieuw gesprek" / "Gesprek wissen" so late replies to an old
+  // conversation are dropped instead of landing in the new one.
+  let epoch = 0;
+
+  // -- DOM helpers -------------------------------------------------------------------
+  function el(tag, className, text, attributes) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    if (attributes) {
+      Object.keys(attributes).forEach((name) => node.setAttribute(name, attributes[name]));
+    }
+    return node;
+  }
+
+  function button(className, text, onClick, attributes) {
+    const node = el("button", "mhc-btn " + className, text, Object.assign({ type: "button" }, attributes));
+    node.addEventListener("click", onClick);
+    return node;
+  }
+
+  const URL_PATTERN = /\bhttps?:\/\/[^\s<>"]+/gi;
+
+  // Plain text, except http(s) addresses, which become links. Nothing is parsed as
+  // HTML, so markup and javascript: links in an answer stay visible, inert text.
+  function appendText(parent, text, withLinks) {
+    let last = 0;
+    if (withLinks) {
+      for (const match of text.matchAll(URL_PATTERN)) {
+        const raw = match[0].replace(/[.,;:!?)\]'"’]+$/, "");
+        const href = webUrl(raw);
+        if (!href || match.index < last) continue;
+        parent.appendChild(document.createTextNode(text.slice(last, match.index)));
+        const link = el("a", "mhc-link", raw, { href: href, rel: "noopener noreferrer", target: "_blank" });
+        link.appendChild(el("span", "mhc-sr", TEXT.newWindow));
+        parent.appendChild(link);
+        last = match.index + raw.length;
+      }
+    }
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  // -- build the widget --------------------------------------------------------------
+  const root = el("aside", "mhc", null, { "aria-label": TEXT.region });
+  const dock = el("div", "mhc-dock");
+  const launcher = button("mhc-launcher", null, () => setOpen(true, true), {
+    "aria-expanded": "false",
+    "aria-controls": "mhc-panel",
+  });
+  launcher.appendChild(el("span", "mhc-launcher-icon", "💬", { "aria-hidden": "true" }));
+  launcher.appendChild(document.createTextNode(config.title));
+  dock.append(button("mhc-exit", TEXT.exit, quickExit), launcher);
+
+  const panel = el("div", "mhc-panel", null, {
+    id: "mhc-panel",
+    role: "dialog",
+    "aria-labelledby": "mhc-title",
+  });
+  panel.hidden = true;
+
+  const head = el("div", "mhc-head");
+  head.append(
+    el("h2", "mhc-title", config.title, { id: "mhc-title" }),
+    button("mhc-exit", TEXT.exit, quickExit),
+    button("mhc-close", "×", () => setOpen(false, true), { "aria-label": TEXT.close, title: TEXT.close })
+  );
+
+  const tools = el("div", "mhc-tools");
+  tools.append(
+    button("mhc-secondary", TEXT.newChat, () => newConversation()),
+    button("mhc-secondary", TEXT.clear, clearConversation)
+  );
+
+  // Live announcements stay off until the restored transcript is in place, so a
+  // reload does not read the whole conversation out again (see init()).
+  const log = el("div", "mhc-log", null, {
+    role: "log",
+    "aria-live": "off",
+    "aria-label": TEXT.log,
+    tabindex: "0",
+  });
+  const status = el("div", "mhc-status", null, { role: "status" });
+  const alertBox = el("div", "mhc-alert", null, { role: "alert" });
+
+  const form = el("form", "mhc-form", null, { novalidate: "" });
+  const input = el("input", "mhc-input", null, {
+    id: "mhc-input",
+    type: "text",
+    name: "message",
+    autocomplete: "off",
+    enterkeyhint: "send",
+    maxlength: String(config.maxChars),
+    "aria-describedby": "mhc-count",
+  });
+  const countNumber = el("span", null, "0/" + config.maxChars);
+  const count = el("p", "mhc-count", null, { id: "mhc-count" });
+  count.append(countNumber, el("span", "mhc-sr", TEXT.chars));
+  const row = el("div", "mhc-row");
+  row.append(input, el("button", "mhc-btn mhc-send", TEXT.send, { type: "submit" }));
+  form.append(el("label", "mhc-label", TEXT.inputLabel, { for: "mhc-input" }), row, count);
+
+  panel.append(head, el("p", "mhc-danger", TEXT.danger), tools, log, status, alertBox, form);
+  root.append(dock, panel);
+
+  // -- transcript --------------------------------------------------------------------
+  function renderItem(item) {
+    const node = el("div", "mhc-msg mhc-" + item.who);
+    const who = item.who === "user" ? TEXT.you : item.who === "bot" ? TEXT.bot : TEXT.note;
+    const body = el("p", "mhc-text");
+    body.appendChild(el("span", "mhc-sr", who));
+    appendText(body, item.text, item.who === "bot");
+    node.appendChild(body);
+
+    if (item.buttons.length) {
+      const choices = el("div", "mhc-choices", null, { role: "group", "aria-label": TEXT.suggestions });
+      item.buttons.forEach((choice) => {
+        choices.appendChild(button("mhc-choice", choice.title, () => {
+          input.focus();
+          send(choice.payload, choice.title, true);
+        }));
+      });
+      node.appendChild(choices);
+    }
+
+    if (item.rate && !item.rated) {
+      const rating = el("div", "mhc-rating", null, { role: "group", "aria-label": TEXT.feedbackGroup });
+      const rate = (kind) => () => {
+        if (busy) {
+          setStatus(TEXT.busy);
+          return;
+        }
+        item.rated = kind;
+        rating.remove();
+        input.focus();
+        send(FEEDBACK[kind].payload, FEEDBACK[kind].shown, false);
+      };
+      rating.append(
+        button("mhc-rate", "👍", rate("up"), { "aria-label": TEXT.feedbackUp, title: TEXT.feedbackUp }),
+        button("mhc-rate", "👎", rate("down"), { "aria-label": TEXT.feedbackDown, title: TEXT.feedbackDown })
+      );
+      node.appendChild(rating);
+    }
+    return node;
+  }
+
+  function scrollToEnd() {
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function addItem(item) {
+    const clean = cleanItem(item);
+    state.items.push(clean);
+    if (state.items.length > MAX_ITEMS) {
+      state.items.shift();
+      if (log.firstChild) log.removeChild(log.firstChild);
+    }
+    log.appendChild(renderItem(clean));
+    saveState();
+    scrollToEnd();
+  }
+
+  function renderAll() {
+    log.textContent = "";
+    state.items.forEach((item) => log.appendChild(renderItem(item)));
+    scrollToEnd();
+  }
+
+  function ensureIntro() {
+    if (!state.items.length) addItem({ who: "note", text: TEXT.privacy });
+  }
+
+  function setStatus(text) {
+    status.textContent = text;
+  }
+
+  function clearAlert() {
+    // The retry button is about to go; do not leave keyboard focus on nothing.
+    const hadFocus = alertBox.contains(document.activeElement);
+    alertBox.textContent = "";
+    if (hadFocus) input.focus();
+  }
+
+  function showAlert(text, retry) {
+    alertBox.textContent = "";
+    alertBox.append(
+      el("p", "mhc-alert-text", text),
+      button("mhc-retry", TEXT.retry, () => {
+        clearAlert();
+        retry();
+      })
+    );
+  }
+
+  // -- talking to the bot ------------------------------------------------------------
+  class ChatError extends Error {}
+
+  async function post(path, body) {
+    const controller = new AbortController();
+    const timer = window.setTimeout(() => controller.abort(), config.timeoutMs);
+    try {
+      const response = await fetch(config.endpoint + path, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: controller.signal,
+        credentials: "same-origin",
+        cache: "no-store",
+        referrerPolicy: "no-referrer",
+      });
+      const raw = await response.text();
+      let json = null;
+      try {
+        json = JSON.parse(raw);
+      } catch (error) {
+        json = null;
+      }
+      return { ok: response.ok, status: response.status, data: json };
+    } catch (error) {
+      throw new ChatError(error && error.name === "AbortError" ? TEXT.errTimeout : TEXT.errNetwork);
+    } finally {
+      window.clearTimeout(timer);
+    }
+  }
+
+  function errorText(response) {
+    const message = response.data && response.data.message;
+    // 400/413 carry a specific Dutch explanation from the bot; other errors may not be Dutch.
+    if ((response.status === 400 || response.status === 413) && isText(message) && message.trim()) {
+      return message.slice(0, 300);
+    }
+    return response.status === 429 ? TEXT.errBusy : TEXT.errServer;
+  }
+
+  function randomId() {
+    const bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  async function ensureSender() {
+    if (state.sender) return state.sender;
+    const response = await post("/conversations");
+    const sender = response.data && response.data.sender;
+    if (response.ok && isText(sender) && sender && sender.length <= 200) {
+      state.sender = sender;
+    } else if (response.status === 404 || response.status === 405) {
+      // A plain Rasa REST channel has no /conversations; it accepts our own random id.
+      state.sender = randomId();
+    } else {
+      throw new ChatError(TEXT.errStart);
+    }
+    saveState();
+    return state.sender;
+  }
+
+  function isUnknownSender(response) {
+    return response.status === 403 && response.data && response.data.error === "unknown_sender";
+  }
+
+  // Sends one message and shows the replies; failures end in an alert with a retry.
+  async function deliver(message, rateReplies) {
+    const myEpoch = epoch;
+    busy = true;
+    setStatus(TEXT.typing);
+    try {
+      let response = await post("/webhook", { sender: await ensureSender(), message: message });
+      if (isUnknownSender(response) && myEpoch === epoch) {
+        // The server forgot or refused this id: start a new conversation, once.
+        state.sender = null;
+        addItem({ who: "note", text: TEXT.restarted });
+        response = await post("/webhook", { sender: await ensureSender(), message: message });
+      }
+      if (myEpoch !== epoch) return;
+      if (!response.ok) throw new ChatError(errorText(response));
+      const replies = (Array.isArray(response.data) ? response.data : []).filter(
+        (r) => r && ((isText(r.text) && r.text.trim()) || cleanButtons(r.buttons).length)
+      );
+      if (!replies.length) throw new ChatError(TEXT.errEmpty);
+      setStatus("");
+      replies.forEach((reply, index) => {
+        addItem({
+          who: "bot",
+          text: isText(reply.text) ? reply.text : "",
+          buttons: reply.buttons,
+          rate: rateReplies && index === replies.length - 1,
+        });
+      });
+    } catch (error) {
+      if (myEpoch !== epoch) return;
+      setStatus("");
+      showAlert(error instanceof ChatError ? error.message : TEXT.errNetwork, () => {
+        if (!busy) deliver(message, rateReplies);
+      });
+    } finally {
+      if (myEpoch === epoch) busy = false;
+    }
+  }
+
+  function send(message, shown, rateReplies) {
+    if (busy) {
+      setStatus(TEXT.busy);
+      return;
+    }
+    clearAlert();
+    ensureIntro();
+    addItem({ who: "user", text: shown });
+    deliver(message, rateReplies);
+  }
+
+  function resetTranscript() {
+    epoch += 1;
+    busy = false;
+    clearAlert();
+    state.items = [];
+    log.textContent = "";
+    ensureIntro();
+  }
+
+  async function newConversation() {
+    resetTranscript();
+    state.sender = null;
+    saveState();
+    input.focus();
+    const myEpoch = epoch;
+    setStatus(TEXT.connecting);
+    try {
+      await ensureSender();
+      if (myEpoch === epoch) setStatus(TEXT.started);
+    } catch (error) {
+      if (myEpoch !== epoch) return;
+      setStatus("");
+      showAlert(error instanceof ChatError ? error.message : TEXT.errStart, () => newConversation());
+    }
+  }
+
+  function clearConversation() {
+    resetTranscript();
+    saveState();
+    setStatus(TEXT.cleared);
+    input.focus();
+  }
+
+  function quickExit() {
+    // Leave no trace in this tab: stored copy, screen and history entry.
+    try {
+      window.sessionStorage.removeItem(STORE_KEY);
+    } catch (error) {
+      // Nothing stored, or storage blocked: nothing to remove.
+    }
+    epoch += 1;
+    state = { sender: null, items: [], open: false };
+    log.textContent = "";
+    input.value = "";
+    window.location.replace(config.exitUrl);
+  }
+
+  // -- open / close, keyboard, input -------------------------------------------------
+  function setOpen(open, moveFocus) {
+    state.open = open;
+    panel.hidden = !open;
+    dock.hidden = open;
+    root.classList.toggle("mhc-is-open", open);
+    launcher.setAttribute("aria-expanded", String(open));
+    if (open) {
+      ensureIntro();
+      scrollToEnd();
+    }
+    saveState();
+    if (moveFocus) (open ? input : launcher).focus();
+  }
+
+  panel.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      setOpen(false, true);
+    }
+  });
+
+  function updateCount() {
+    const length = input.value.length;
+    countNumber.textContent = length + "/" + config.maxChars;
+    count.classList.toggle("mhc-count-full", length >= config.maxChars);
+  }
+
+  input.addEventListener("input", () => {
+    const wasFull = count.classList.contains("mhc-count-full");
+    updateCount();
+    // Announce the limit once when it is reached, not on every key press.
+    if (!wasFull && input.value.length >= config.maxChars) setStatus(TEXT.limit);
+  });
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) {
+      setStatus(TEXT.empty);
+      return;
+    }
+    if (busy) {
+      setStatus(TEXT.busy);
+      return;
+    }
+    input.value = "";
+    updateCount();
+    send(text.slice(0, config.maxChars), text, true);
+  });
+
+  // -- start -------------------------------------------------------------------------
+  function init() {
+    renderAll();
+    document.body.appendChild(root);
+    if (state.open) setOpen(true, false);
+    // Only now may new messages be announced; the restored ones are already there.
+    window.setTimeout(() => log.setAttribute("aria-live", "polite"), 0);
+    root.setAttribute("data-ready", "true");
+  }
+
+  // The widget appears only once its stylesheet is in, so it never flashes unstyled.
+  function loadStylesheet(done) {
+    let called = false;
+    const finish = () => {
+      if (!called) {
+        called = true;
+        done();
+      }
+    };
+    const href = data.css || (script && script.src ? new URL("widget.css", script.src).href : "widget.css");
+    const link = el("link", null, null, { rel: "stylesheet", href: href });
+    link.addEventListener("load", finish);
+    link.addEventListener("error", finish);
+    document.head.appendChild(link);
+    window.setTimeout(finish, 3000);
+  }
+
+  function start() {
+    loadStylesheet(init);
+  }
+
+  if (document.body) start();
+  else document.addEventListener("DOMContentLoaded", start);
+})();
