@@ -21,12 +21,14 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) bot/rasa_components.py bot/nlp.py
 
-.PHONY: help setup train run shell test lint clean
+.PHONY: help setup train run shell test lint purge-conversations bench clean
 
 help:
 	@echo "make run    set up, train if needed, start the assistant (REST: http://localhost:5005/webhooks/rest/webhook)"
 	@echo "make test   set up, train if needed, run every test"
 	@echo "make shell  chat with the assistant in the terminal"
+	@echo "make purge-conversations [DAYS=30]  delete stored conversations older than DAYS"
+	@echo "make bench  measure speed and memory against a fresh 'rasa init' bot"
 
 $(VENV)/.installed: requirements.txt requirements.lock
 	@if [ -z "$(PYTHON)" ]; then \
@@ -38,6 +40,14 @@ $(VENV)/.installed: requirements.txt requirements.lock
 
 $(VENV)/.spacy: $(VENV)/.installed bot/nlp.py
 	$(PY) -m bot.nlp
+	@touch $@
+
+# Browser tests drive Debian's Chromium; nothing is downloaded by Playwright.
+$(VENV)/.chromium: $(VENV)/.installed
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; }
 	@touch $@
 
 setup: $(VENV)/.spacy
@@ -59,12 +69,19 @@ shell: $(MODEL)
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check bot actions tests scripts
 
-test: $(MODEL) lint
+test: $(MODEL) $(VENV)/.chromium lint
 	$(RASA) data validate --fail-on-warnings --quiet
 	$(VENV)/bin/pytest
 	$(RASA) test nlu --nlu tests/nlu/heldout.yml --model $(MODEL) --out reports/nlu-heldout --quiet
 	$(PY) scripts/check_nlu_report.py reports/nlu-heldout/intent_report.json --min-accuracy 0.95 --min-macro-f1 0.93
 	$(RASA) test core --stories tests/stories --model $(MODEL) --out reports/stories --fail-on-prediction-errors --quiet
+
+DAYS ?= 30
+purge-conversations: $(VENV)/.installed
+	$(PY) -m bot.retention --days $(DAYS)
+
+bench: $(MODEL)
+	$(PY) scripts/bench.py --out docs/benchmarks.md
 
 clean:
 	rm -rf models reports .pytest_cache

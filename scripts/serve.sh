@@ -1,32 +1,75 @@
 #!/usr/bin/env bash
-# Starts the action server and the Rasa server together; Ctrl-C stops both.
-# Used by `make run` (REST channel) and `make shell` (terminal chat).
+# Starts the action server, the Rasa server and the demo page together; Ctrl-C stops all.
+# Used by `make run` (website + REST channel) and `make shell` (terminal chat).
+#
+# Options (environment):
+#   PROFILE=production   PostgreSQL tracker store + Redis locks + only server-issued ids
+#   RASA_API_TOKEN=...   also open Rasa's HTTP API, protected by this token
+#   SITE_ORIGIN=...      the only origin allowed by CORS (default http://localhost:8000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VENV=.venv
 RASA_PORT="${RASA_PORT:-5005}"
 ACTION_PORT="${ACTION_PORT:-5055}"
+WEB_PORT="${WEB_PORT:-8000}"
 MODEL="${MODEL:-models/current.tar.gz}"
+SITE_ORIGIN="${SITE_ORIGIN:-http://localhost:${WEB_PORT}}"
+export BOT_ACTION_URL="${BOT_ACTION_URL:-http://127.0.0.1:${ACTION_PORT}/webhook}"
 
-mkdir -p var
-SANIC_HOST="${ACTION_HOST:-127.0.0.1}" "$VENV/bin/rasa" run actions --actions actions --port "$ACTION_PORT" --quiet &
-actions_pid=$!
-trap 'kill "$actions_pid" 2>/dev/null; wait "$actions_pid" 2>/dev/null || true' EXIT INT TERM
+if [[ "${PROFILE:-local}" == "production" ]]; then
+  CONFIG_DIR=deploy/production
+  export BOT_DB_HOST="${BOT_DB_HOST:-127.0.0.1}" BOT_DB_PORT="${BOT_DB_PORT:-5432}" \
+         BOT_DB_NAME="${BOT_DB_NAME:-postgres}" BOT_DB_USER="${BOT_DB_USER:-postgres}" \
+         BOT_DB_PASSWORD="${BOT_DB_PASSWORD:-}" BOT_REDIS_HOST="${BOT_REDIS_HOST:-127.0.0.1}" \
+         BOT_REDIS_PORT="${BOT_REDIS_PORT:-6379}" BOT_REDIS_DB="${BOT_REDIS_DB:-1}"
+else
+  CONFIG_DIR=.
+  mkdir -p var
+  # Keep the promise of the privacy notice: nothing older than 30 days stays stored.
+  # (Production runs the same command daily from cron, see README.)
+  "$VENV/bin/python" -m bot.retention --days "${RETENTION_DAYS:-30}" || true
+fi
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+# The action server only listens on localhost: nothing outside needs to reach it.
+SANIC_HOST="${ACTION_HOST:-127.0.0.1}" "$VENV/bin/rasa" run actions --actions actions \
+  --port "$ACTION_PORT" --quiet &
+pids+=($!)
 
 if [[ "${1:-}" == "--shell" ]]; then
-  "$VENV/bin/rasa" shell --model "$MODEL" --endpoints endpoints.yml --quiet
+  "$VENV/bin/rasa" shell --model "$MODEL" --endpoints "$CONFIG_DIR/endpoints.yml" --quiet
   exit 0
 fi
 
+api_args=()
+if [[ -n "${RASA_API_TOKEN:-}" ]]; then
+  api_args=(--enable-api --auth-token "$RASA_API_TOKEN")
+fi
+
+"$VENV/bin/python" -m bot.web --port "$WEB_PORT" --rasa-url "http://127.0.0.1:${RASA_PORT}" &
+pids+=($!)
+
 cat <<INFO
 
-  De assistent start. Praat ermee via het REST-kanaal:
-    curl -s -X POST http://localhost:${RASA_PORT}/webhooks/rest/webhook \\
-         -H 'Content-Type: application/json' \\
-         -d '{"sender": "test", "message": "Wat is mensenhandel?"}'
-  of in de terminal met: make shell.  Stoppen: Ctrl-C.
+  De assistent start (dat duurt ongeveer een halve minuut).
+    Website met chatvenster:  http://localhost:${WEB_PORT}
+    REST-kanaal:              http://localhost:${RASA_PORT}/webhooks/rest/webhook
+      curl -s -X POST http://localhost:${RASA_PORT}/webhooks/rest/webhook \\
+           -H 'Content-Type: application/json' \\
+           -d '{"sender": "test-gesprek", "message": "Wat is mensenhandel?"}'
+    In de terminal chatten:   make shell
+  Stoppen: Ctrl-C.
 
 INFO
 "$VENV/bin/rasa" run --model "$MODEL" --port "$RASA_PORT" \
-  --credentials credentials.yml --endpoints endpoints.yml
+  --credentials "$CONFIG_DIR/credentials.yml" --endpoints "$CONFIG_DIR/endpoints.yml" \
+  --cors "$SITE_ORIGIN" "${api_args[@]}" &
+pids+=($!)
+wait -n "${pids[@]}"
