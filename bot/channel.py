@@ -17,27 +17,22 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import rasa.core.actions.action as rasa_action
-import rasa.utils.endpoints as rasa_endpoints
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import input_guard, sender_ids
+from bot import input_guard, rasa_patches, sender_ids
 from bot.knowledge import get_knowledge
 from bot.pii import redact
 
 logger = logging.getLogger(__name__)
 
-# Rasa waits 300 s for the action server; a citizen should hear back within 5 s,
-# so a slow or hanging action server is given up on after 3 s.
-ACTION_TIMEOUT_S = 3
+# Action server time-out (3 s) and faster response validation: see bot/rasa_patches.py.
+rasa_patches.apply()
 # Last-resort net for anything else that hangs. Deliberately longer than the
 # action time-out: under heavy load a slow answer is better than an error.
 REPLY_TIMEOUT_S = 10
-rasa_action.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT_S
-rasa_endpoints.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT_S
 
 _NOTICE_MEMORY = 10_000
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 TRAINED_MODEL = "nl_core_news_sm"
@@ -23,8 +24,12 @@ def trained_model_installed() -> bool:
     return spacy.util.is_package(TRAINED_MODEL)
 
 
-def load_dutch_pipeline():  # -> spacy.language.Language
-    """The Dutch tokenizer pipeline, and a one-line description of which one it is."""
+@lru_cache(maxsize=1)
+def load_dutch_pipeline():  # -> tuple[spacy.language.Language, str]
+    """The Dutch tokenizer pipeline, and a one-line description of which one it is.
+
+    Cached: Rasa creates the component twice (model provider and featurizer node).
+    """
     import spacy
 
     if trained_model_installed():

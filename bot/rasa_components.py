@@ -38,8 +38,10 @@ class DutchSpacyNLP(SpacyNLP):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> DutchSpacyNLP:
+        first_load = load_dutch_pipeline.cache_info().currsize == 0
         nlp, description = load_dutch_pipeline()
-        logger.info("Dutch spaCy pipeline: %s", description)
+        if first_load:
+            logger.info("Dutch spaCy pipeline: %s", description)
         # The name feeds Rasa's fingerprint: switching pipelines retrains the model.
         model = SpacyModel(model=nlp, model_name=f"nl:{description.split(' (')[0]}")
         return cls(model, {**cls.get_default_config(), **config})

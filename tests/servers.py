@@ -43,7 +43,8 @@ class BotServers:
             endpoints = workdir / "endpoints.yml"
             endpoints.write_text(
                 f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
-                f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.tracker_db}\n")
+                f"tracker_store:\n  type: bot.tracker_store.SQLiteBackedTrackerStore\n"
+                f"  db: {self.tracker_db}\n")
         self.endpoints = endpoints
         self.rasa_log = workdir / "rasa.log"
         self.actions_log = workdir / "actions.log"

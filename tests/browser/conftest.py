@@ -78,7 +78,9 @@ def in_process_web(servers: Servers) -> Iterator[InProcessWeb]:
 
 
 # -- browser -------------------------------------------------------------------------------
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running in the
+# main thread while it is open, which would break the async tests collected after these.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's browser with "

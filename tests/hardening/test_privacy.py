@@ -30,7 +30,9 @@ def test_personal_data_is_redacted_everywhere(servers):
     assert sum("persoonlijke gegevens uit uw bericht weggelaten" in r for r in replies) == 1
     assert "uitbuiting" in replies[0]
 
-    stored = servers.tracker_db.read_bytes().decode("utf-8", "replace")
+    # The database file and its write-ahead log, byte for byte.
+    stored = "".join(path.read_bytes().decode("utf-8", "replace")
+                     for path in servers.workdir.glob(f"{servers.tracker_db.name}*"))
     logs = "".join(path.read_text(encoding="utf-8", errors="replace")
                    for path in servers.workdir.glob("*.log*"))
     logs += (servers.workdir / "rasa.stdout").read_text(encoding="utf-8", errors="replace")
