@@ -11,7 +11,8 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,6 +160,16 @@ class BotServers:
 
     def text(self, message: object, sender: str | None = None, timeout: float = 30) -> str:
         return "\n".join(r.get("text") or "" for r in self.say(message, sender, timeout))
+
+
+@contextmanager
+def running_bot(workdir: Path, **options: object) -> Iterator[BotServers]:
+    """Started servers for the duration of a ``with`` block (or a fixture)."""
+    bot = BotServers(workdir, **options)
+    try:
+        yield bot.start()
+    finally:
+        bot.stop()
 
 
 def new_sender() -> str:

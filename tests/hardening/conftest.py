@@ -5,13 +5,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.servers import BotServers
+from tests.servers import BotServers, running_bot
 
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory) -> Iterator[BotServers]:
-    bot = BotServers(tmp_path_factory.mktemp("hardening")).start()
-    try:
+    with running_bot(tmp_path_factory.mktemp("hardening")) as bot:
         yield bot
-    finally:
-        bot.stop()

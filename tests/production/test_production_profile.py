@@ -10,7 +10,7 @@ import pytest
 import redis
 
 from bot.retention import purge
-from tests.servers import ROOT, BotServers
+from tests.servers import ROOT, running_bot
 
 pytestmark = pytest.mark.server
 
@@ -36,13 +36,12 @@ def servers(tmp_path_factory, database):
     env = {"BOT_DB_HOST": PG["host"], "BOT_DB_PORT": str(PG["port"]), "BOT_DB_NAME": database,
            "BOT_DB_USER": PG["user"], "BOT_DB_PASSWORD": "", "BOT_REDIS_HOST": "127.0.0.1",
            "BOT_REDIS_PORT": "6379", "BOT_REDIS_DB": str(REDIS_DB)}
-    bot = BotServers(tmp_path_factory.mktemp("production"),
-                     credentials=ROOT / "deploy" / "production" / "credentials.yml",
-                     endpoints=ROOT / "deploy" / "production" / "endpoints.yml", env=env).start()
     try:
-        yield bot
+        with running_bot(tmp_path_factory.mktemp("production"),
+                         credentials=ROOT / "deploy" / "production" / "credentials.yml",
+                         endpoints=ROOT / "deploy" / "production" / "endpoints.yml", env=env) as bot:
+            yield bot
     finally:
-        bot.stop()
         redis.Redis(port=6379, db=REDIS_DB).flushdb()
 
 

@@ -5,13 +5,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.servers import BotServers
+from tests.servers import BotServers, running_bot
 
 
 @pytest.fixture(scope="session")
 def bot(tmp_path_factory) -> Iterator[BotServers]:
-    servers = BotServers(tmp_path_factory.mktemp("bot")).start()
-    try:
+    with running_bot(tmp_path_factory.mktemp("bot")) as servers:
         yield servers
-    finally:
-        servers.stop()
