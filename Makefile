@@ -21,7 +21,8 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) bot/rasa_components.py bot/nlp.py
 
-.PHONY: help setup train run shell test lint purge-conversations bench clean
+.PHONY: help setup train run shell test lint purge-conversations bench clean \
+        check nieuw-onderwerp rapport kwaliteit
 
 help:
 	@echo "make run    set up, train if needed, start the assistant (REST: http://localhost:5005/webhooks/rest/webhook)"
@@ -29,6 +30,11 @@ help:
 	@echo "make shell  chat with the assistant in the terminal"
 	@echo "make purge-conversations [DAYS=30]  delete stored conversations older than DAYS"
 	@echo "make bench  measure speed and memory against a fresh 'rasa init' bot"
+	@echo "Support staff (docs/beheer.md):"
+	@echo "make check            check answers and training data, errors in plain Dutch"
+	@echo "make nieuw-onderwerp  add a question/topic (ARGS=\"--id ... --titel ...\" for non-interactive)"
+	@echo "make rapport          what citizens asked that the bot could not answer (VAN=, TOT=)"
+	@echo "make kwaliteit        model quality report (cross-validation), fails below F1 0.85"
 
 $(VENV)/.installed: requirements.txt requirements.lock
 	@if [ -z "$(PYTHON)" ]; then \
@@ -69,7 +75,7 @@ shell: $(MODEL)
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check bot actions tests scripts
 
-test: $(MODEL) $(VENV)/.chromium lint
+test: $(MODEL) $(VENV)/.chromium lint check
 	$(RASA) data validate --fail-on-warnings --quiet
 	$(VENV)/bin/pytest
 	$(RASA) test nlu --nlu tests/nlu/heldout.yml --model $(MODEL) --out reports/nlu-heldout --quiet
@@ -82,6 +88,19 @@ purge-conversations: $(VENV)/.installed
 
 bench: $(MODEL)
 	$(PY) scripts/bench.py --out docs/benchmarks.md
+
+# Support staff (docs/beheer.md).
+check: $(VENV)/.installed
+	$(PY) -m bot.staff.check
+
+nieuw-onderwerp: $(VENV)/.installed
+	$(PY) -m bot.staff.add_topic $(ARGS)
+
+rapport: $(VENV)/.installed
+	$(PY) -m bot.staff.report $(if $(VAN),--van $(VAN)) $(if $(TOT),--tot $(TOT))
+
+kwaliteit: $(VENV)/.spacy
+	$(PY) -m bot.staff.quality
 
 clean:
 	rm -rf models reports .pytest_cache
