@@ -445,16 +445,18 @@ class LevelResult:
 
 def run_level(webhook: str, messages: Sequence[str], users: int, rounds: int,
               tag: str) -> LevelResult:
-    """`users` simulated users, each sending `messages` `rounds` times, one at a time."""
+    """`users` simulated users, each holding `rounds` conversations of `messages`, one at a time."""
     result = LevelResult(users=users)
     lock = threading.Lock()
     # All users start together, so the first requests really are concurrent.
     barrier = threading.Barrier(users + 1)
 
     def user(index: int) -> None:
-        sender = f"bench-{tag}-{users}-{index}-{uuid.uuid4().hex[:8]}"
         barrier.wait()
         for _ in range(rounds):
+            # Each round is a new conversation, as a citizen asks a few questions and
+            # leaves; one ever-growing conversation would measure tracker size instead.
+            sender = f"bench-{tag}-{users}-{index}-{uuid.uuid4().hex[:8]}"
             for message in messages:
                 started = time.perf_counter()
                 error = None
@@ -569,8 +571,11 @@ def benchmark_bot(spec: BotSpec, result: BotResult, registry: ProcessRegistry,
     started = time.perf_counter()
     if spec.needs_action_server:
         action_port = free_port()
+        # Our shipped local profile: conversations kept in SQLite as well (endpoints.yml).
         endpoints.write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n',
+            f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+            f"tracker_store:\n  type: bot.tracker_store.SQLiteBackedTrackerStore\n"
+            f"  db: {workdir / 'conversations.db'}\n",
             encoding="utf-8")
         actions = registry.start(
             f"{spec.key} action server",
@@ -889,8 +894,9 @@ def markdown_section(cells: list[tuple[str, str, str, str]], targets: list[Targe
          "polled every 0.1 s."),
         (f"- **Model load**: {load_source}; counted from the start of the Rasa server "
          "process, so it includes importing Rasa and TensorFlow."),
-        (f"- **Latency / throughput**: REST channel; every simulated user has its own sender "
-         f"id and sends a fixed list of messages in order, waiting for each reply "
+        (f"- **Latency / throughput**: REST channel; every simulated user holds one "
+         f"conversation per round (a new sender id) and sends a fixed list of messages in "
+         f"order, waiting for each reply "
          f"({per_level}; ours: {len(OUR_MESSAGES)} messages that all go through the custom "
          f"action, reference: {len(REFERENCE_MESSAGES)} messages of its own intents), after "
          f"a warm-up of one pass. Throughput counts non-empty, error-free replies per "
