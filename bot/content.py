@@ -27,7 +27,18 @@ KIND_SYSTEM = "system"
 
 
 class ContentError(ValueError):
-    """The answers file is not usable; the message says where and why."""
+    """The answers file is not usable; the message says where and why.
+
+    ``where`` is the dotted path in the file ("topics.avim.section"), ``problem``
+    a stable code and ``detail`` its values, so other tools (the Dutch checks in
+    ``bot.staff.check``) can explain the error without parsing the English text.
+    """
+
+    def __init__(self, where: str, problem: str, explanation: str, **detail: object) -> None:
+        super().__init__(f"{where}: {explanation}" if where else explanation)
+        self.where = where
+        self.problem = problem
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -79,13 +90,13 @@ class Content:
 
 def _require(mapping: Mapping, key: str, where: str) -> object:
     if not isinstance(mapping, Mapping) or key not in mapping:
-        raise ContentError(f"{where}: missing '{key}'")
+        raise ContentError(where, "missing", f"missing '{key}'", key=key)
     return mapping[key]
 
 
 def _text(value: object, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ContentError(f"{where}: must be a non-empty text")
+        raise ContentError(where, "empty_text", "must be a non-empty text")
     return " ".join(value.split())
 
 
@@ -95,7 +106,7 @@ def _date(value: object, where: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError as error:
-        raise ContentError(f"{where}: not a date (YYYY-MM-DD): {value!r}") from error
+        raise ContentError(where, "not_a_date", f"not a date (YYYY-MM-DD): {value!r}") from error
 
 
 def _parse_answer(value: object, where: str) -> str | dict[str, str]:
@@ -104,8 +115,10 @@ def _parse_answer(value: object, where: str) -> str | dict[str, str]:
         extra = [key for key in value if key not in PHASES]
         if missing or extra:
             raise ContentError(
-                f"{where}: a dated answer needs exactly {', '.join(PHASES)}"
-                f" (missing: {missing}, unknown: {extra})"
+                where, "phases",
+                f"a dated answer needs exactly {', '.join(PHASES)}"
+                f" (missing: {missing}, unknown: {extra})",
+                missing=missing, unknown=extra,
             )
         return {phase: _text(value[phase], f"{where}.{phase}") for phase in PHASES}
     return _text(value, where)
@@ -114,7 +127,7 @@ def _parse_answer(value: object, where: str) -> str | dict[str, str]:
 def _parse_topic(topic_id: str, raw: object, headings: list[str]) -> Topic:
     where = f"topics.{topic_id}"
     if not isinstance(raw, Mapping):
-        raise ContentError(f"{where}: must be a mapping with title, answer and section")
+        raise ContentError(where, "not_a_mapping", "must be a mapping with title, answer and section")
     section = raw.get("section")
     source = raw.get("source")
     kind = raw.get("kind")
@@ -124,13 +137,14 @@ def _parse_topic(topic_id: str, raw: object, headings: list[str]) -> Topic:
         section = _text(section, f"{where}.section")
         if section not in headings:
             raise ContentError(
-                f"{where}.section: '{section}' is not a heading of the page; "
-                f"use one of: {'; '.join(headings)}"
+                f"{where}.section", "unknown_section",
+                f"'{section}' is not a heading of the page; use one of: {'; '.join(headings)}",
+                section=section,
             )
     elif kind == KIND_SAFETY:
         source = _text(source, f"{where}.source")
     elif kind not in (KIND_CONVERSATION, KIND_SYSTEM):
-        raise ContentError(f"{where}.kind: unknown kind {kind!r}")
+        raise ContentError(f"{where}.kind", "unknown_kind", f"unknown kind {kind!r}", kind=kind)
     related = {key: str(raw[key]) for key in FOLLOWUP_KEYS if key in raw}
     return Topic(
         topic_id=topic_id,
@@ -146,16 +160,17 @@ def _parse_topic(topic_id: str, raw: object, headings: list[str]) -> Topic:
 def parse_content(raw: object, headings: list[str]) -> Content:
     """Build and check Content from the parsed YAML of the answers file."""
     if not isinstance(raw, Mapping):
-        raise ContentError("the answers file must be a YAML mapping")
+        raise ContentError("", "not_a_yaml_mapping", "the answers file must be a YAML mapping")
     raw_topics = _require(raw, "topics", "answers file")
     if not isinstance(raw_topics, Mapping) or not raw_topics:
-        raise ContentError("topics: must list at least one topic")
+        raise ContentError("topics", "no_topics", "must list at least one topic")
     topics = {str(tid): _parse_topic(str(tid), value, headings) for tid, value in raw_topics.items()}
 
     for topic in topics.values():
         for key, target in topic.related.items():
             if target not in topics:
-                raise ContentError(f"topics.{topic.topic_id}.{key}: unknown topic '{target}'")
+                raise ContentError(f"topics.{topic.topic_id}.{key}", "unknown_topic",
+                                   f"unknown topic '{target}'", topic=target)
 
     followups: dict[str, Followup] = {}
     for intent, spec in (raw.get("followups") or {}).items():
@@ -163,9 +178,10 @@ def parse_content(raw: object, headings: list[str]) -> Content:
         key = str(_require(spec, "key", where))
         default = str(_require(spec, "default", where))
         if key not in FOLLOWUP_KEYS:
-            raise ContentError(f"{where}.key: must be one of {FOLLOWUP_KEYS}")
+            raise ContentError(f"{where}.key", "bad_followup_key", f"must be one of {FOLLOWUP_KEYS}")
         if default not in topics:
-            raise ContentError(f"{where}.default: unknown topic '{default}'")
+            raise ContentError(f"{where}.default", "unknown_topic", f"unknown topic '{default}'",
+                               topic=default)
         followups[str(intent)] = Followup(str(intent), key, default)
 
     debate = _require(raw, "debate", "answers file")
@@ -186,5 +202,5 @@ def load_content(path: Path = ANSWERS_FILE) -> Content:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
-        raise ContentError(f"{path.name}: not valid YAML: {error}") from error
+        raise ContentError(path.name, "invalid_yaml", f"not valid YAML: {error}") from error
     return parse_content(raw, section_headings())

@@ -521,10 +521,8 @@ _FIELD_NL = {
 
 
 def _translate_content_error(project: Project, error: ContentError) -> Finding:
-    """A Dutch finding for a ContentError from bot.content ("where: what is wrong")."""
-    message = str(error)
-    where, _, rest = message.partition(": ")
-    parts = where.split(".")
+    """A Dutch finding for a ContentError from bot.content, from its code and place."""
+    parts = error.where.split(".")
     line, place = 0, "het bestand"
     if parts[0] in ("topics", "followups") and len(parts) > 1:
         lines = project.answer_lines if parts[0] == "topics" else project.followup_lines
@@ -536,46 +534,44 @@ def _translate_content_error(project: Project, error: ContentError) -> Finding:
         place = f"regel {line}, '{parts[0]}'"
     field_name = _FIELD_NL.get(parts[-1], f"'{parts[-1]}'") if len(parts) > 1 else "dit onderdeel"
 
-    missing = re.search(r"missing '([^']+)'", rest)
-    heading = re.match(r"'(.*)' is not a heading of the page", rest)
-    unknown_topic = re.search(r"unknown topic '([^']+)'", rest)
-    if missing:
-        problem = f"'{missing.group(1)}' ontbreekt"
-        advice = (f"Voeg een regel '{missing.group(1)}: ...' toe; kijk bij de andere onderwerpen "
+    detail, code = error.detail, error.problem
+    if code == "missing":
+        problem = f"'{detail['key']}' ontbreekt"
+        advice = (f"Voeg een regel '{detail['key']}: ...' toe; kijk bij de andere onderwerpen "
                   "en in de uitleg bovenaan answers.yml hoe dat eruitziet.")
-    elif heading:
-        problem = f"'{heading.group(1)}' is geen kopje van de pagina"
+    elif code == "unknown_section":
+        problem = f"'{detail['section']}' is geen kopje van de pagina"
         advice = ("Neem het kopje precies over (let op hoofdletters en spaties). Mogelijke kopjes: "
                   + "; ".join(project.headings or []) + ".")
-    elif unknown_topic:
-        problem = f"{field_name} verwijst naar onderwerp '{unknown_topic.group(1)}', maar dat bestaat niet"
+    elif code == "unknown_topic":
+        problem = f"{field_name} verwijst naar onderwerp '{detail['topic']}', maar dat bestaat niet"
         advice = "Controleer de spelling van de onderwerp-id, of voeg dat onderwerp toe."
-    elif "must be a non-empty text" in rest:
+    elif code == "empty_text":
         problem = f"{field_name} is leeg of geen tekst"
         advice = "Vul de tekst in."
-    elif "not a date" in rest:
+    elif code == "not_a_date":
         problem = f"{field_name} is geen datum"
         advice = "Schrijf de datum als JJJJ-MM-DD, bijvoorbeeld 2019-12-05."
-    elif "a dated answer needs exactly" in rest:
+    elif code == "phases":
         problem = "een antwoord dat per datum verschilt moet precies 'before', 'on_the_day' en 'after' hebben"
         advice = "Vul alle drie de versies in, of maak er één antwoord van."
-    elif "must be a mapping" in rest:
+    elif code == "not_a_mapping":
         problem = "het onderwerp is niet goed opgebouwd"
         advice = "Zet title, section en answer eronder, elk twee spaties verder ingesprongen dan de id."
-    elif "unknown kind" in rest:
-        problem = f"onbekende soort (kind): {rest.split('unknown kind', 1)[1].strip()}"
+    elif code == "unknown_kind":
+        problem = f"onbekende soort (kind): {detail['kind']!r}"
         advice = "Laat 'kind' weg voor een vraag van de pagina; anders: conversation of system."
-    elif "must be one of" in rest:
+    elif code == "bad_followup_key":
         problem = f"{field_name} heeft een onbekende waarde"
         advice = "Gebruik where, when, who of more."
-    elif "must list at least one topic" in rest:
+    elif code == "no_topics":
         problem = "onder 'topics:' staat geen enkel onderwerp"
         advice = "Zet de onderwerpen terug (bijvoorbeeld met git)."
-    elif "must be a YAML mapping" in message:
+    elif code == "not_a_yaml_mapping":
         problem = "het bestand is niet goed opgebouwd"
         advice = "Zet het bestand terug (bijvoorbeeld met git) en pas alleen de teksten aan."
     else:
-        problem = f"klopt niet ({message})"
+        problem = f"klopt niet ({error})"
         advice = "Vergelijk dit deel met de andere onderwerpen in het bestand."
     return Finding(ERROR, ANSWERS_FILE, place, problem, advice, line)
 
