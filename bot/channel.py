@@ -86,7 +86,7 @@ class WebChannel(InputChannel):
             return [self._reply(sender, self._bot_text("message_too_long",
                                                        limit=self.max_message_chars))]
         text = input_guard.neutralise_payload(input_guard.normalise_text(message),
-                                              get_knowledge().offered_payloads())
+                                              get_knowledge().offered_payloads)
         redaction = redact(text)
         collector = CollectingOutputChannel()
         user_message = UserMessage(redaction.text, collector, sender, input_channel=self.name())

@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from bot.content import ANSWERS_FILE, Content, ContentError, Topic, load_content
@@ -96,12 +97,16 @@ class Knowledge:
     def something_else(self) -> Suggestion:
         return Suggestion(SOMETHING_ELSE_TOPIC, self.content.topic(SOMETHING_ELSE_TOPIC).title)
 
-    def offered_payloads(self) -> set[str]:
-        """Every "/intent" payload the bot or widget offers as a button."""
+    @cached_property
+    def offered_payloads(self) -> frozenset[str]:
+        """Every "/intent" payload the bot or widget offers as a button.
+
+        Computed once per loaded answers file: the channel asks on every message.
+        """
         payloads = {Suggestion(t.topic_id, t.title).payload for t in self.question_topics()}
         payloads.add(self.something_else().payload)
         payloads.update(f"/{topic_id}" for topic_id in FEEDBACK_TOPICS)
-        return payloads
+        return frozenset(payloads)
 
     def question_topics(self) -> Sequence[Topic]:
         return [t for t in self.content.topics.values() if t.answers_a_question]
