@@ -1,4 +1,4 @@
-"""Two measured fixes to Rasa 3.6 internals, applied when the web channel is loaded.
+"""Fixes to Rasa 3.6 internals, applied when the web channel is loaded.
 
 1. Action time-out: Rasa waits up to 300 s for the action server
    (``DEFAULT_REQUEST_TIMEOUT``); a citizen should get an answer within 5 s, so
@@ -12,6 +12,11 @@
    saved turn is not an fsync of the whole database file. The store stays
    consistent after a crash of the process; at worst the last turns before a
    power cut are lost, which is acceptable for chat transcripts.
+4. No silent in-memory fallback: when the tracker store named in endpoints.yml
+   cannot be imported (a typo, a missing package), Rasa logs a warning and
+   keeps conversations in memory. With several replicas that silently splits
+   every conversation across processes and loses it at the next restart, so
+   start-up stops instead. (Rasa's lock store already fails in that case.)
 """
 from __future__ import annotations
 
@@ -19,6 +24,8 @@ from functools import lru_cache
 from typing import Any
 
 import rasa.core.actions.action as rasa_action
+import rasa.core.tracker_store as rasa_tracker_store
+import rasa.shared.utils.common
 import rasa.utils.endpoints as rasa_endpoints
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
@@ -53,6 +60,16 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def _load_custom_tracker_store(domain: Any, store: Any, event_broker: Any = None) -> Any:
+    try:
+        store_class = rasa.shared.utils.common.class_from_module_path(store.type)
+    except (AttributeError, ImportError) as error:
+        raise ImportError(
+            f"Tracker store type '{store.type}' in the endpoints file cannot be loaded "
+            f"({error}). Not falling back to memory: conversations would be lost.") from error
+    return store_class(host=store.url, domain=domain, event_broker=event_broker, **store.kwargs)
+
+
 def apply() -> None:
     """Idempotent: safe to call from every import of the channel."""
     if not event.contains(Engine, "connect", _tune_sqlite):
@@ -60,4 +77,4 @@ def apply() -> None:
     rasa_action.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT_S
     rasa_endpoints.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT_S
     rasa_action.RemoteAction._validate_action_result = _validate_action_result
-
+    rasa_tracker_store._load_from_module_name_in_endpoint_config = _load_custom_tracker_store

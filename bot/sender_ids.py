@@ -19,11 +19,25 @@ def load_secret(path: Path = DEFAULT_SECRET_FILE) -> bytes:
     if from_env:
         return from_env.encode()
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_urlsafe(32))
+        _create_secret_file(path)
     return path.read_text().strip().encode()
+
+
+def _create_secret_file(path: Path) -> None:
+    # Several replicas may start at once: the secret is written to a private
+    # temporary file and linked into place, so no process ever reads a
+    # half-written file and exactly one secret wins.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secrets.token_urlsafe(32))
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
 
 
 def _signature(secret: bytes, token: str) -> str:

@@ -6,7 +6,7 @@ per message. Here the working copy stays in memory (like InMemoryTrackerStore)
 and each new event is appended to the same ``events`` table Rasa's SQL store
 uses, so conversations survive a restart and ``bot.retention`` and the staff
 reports read it unchanged. One Rasa process owns the file; the production
-profile (several processes) uses Rasa's own SQL store on PostgreSQL.
+profile (several replicas) uses ``CheckedSQLTrackerStore`` on PostgreSQL.
 """
 from __future__ import annotations
 
@@ -16,14 +16,26 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.core.tracker_store import (
+    InMemoryTrackerStore,
+    SQLTrackerStore,
+    create_engine_kwargs,
+    validate_port,
+)
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import ConnectionException
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import NullPool
 
 DEFAULT_DB = "var/conversations.db"
 # Conversations kept in memory; older ones are read back from SQLite when needed.
 MAX_TRACKERS_IN_MEMORY = 5000
+# Production store: how long one attempt to reach the database may take.
+CONNECT_TIMEOUT_S = 5
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -99,3 +111,52 @@ class SQLiteBackedTrackerStore(InMemoryTrackerStore):
     async def keys(self) -> Iterable[str]:
         stored = {row[0] for row in self._db.execute("SELECT DISTINCT sender_id FROM events")}
         return stored | set(self.store)
+
+
+class CheckedSQLTrackerStore(SQLTrackerStore):
+    """Rasa's SQL tracker store for the production profile, made to fail loudly.
+
+    Registered as ``type: bot.tracker_store.CheckedSQLTrackerStore`` with the
+    same keys as Rasa's ``SQL`` store. Rasa's own store retries an unreachable
+    database forever at start-up and only logs a failure to create the tables;
+    a replica would then look alive while unable to keep any conversation.
+    Here start-up stops with a clear message instead, the ``events`` table is
+    verified before serving, and pooled connections are checked before use so a
+    database restart costs no failed messages once it is back.
+    """
+
+    def __init__(self, domain: Domain | None = None, dialect: str = "postgresql",
+                 host: str | None = None, port: int | None = None, db: str = "rasa",
+                 username: str | None = None, password: str | None = None,
+                 event_broker: EventBroker | None = None, login_db: str | None = None,
+                 query: dict | None = None, connect_timeout: float = CONNECT_TIMEOUT_S,
+                 **kwargs: Any) -> None:
+        url = self.get_db_url(dialect, host, validate_port(port), db, username, password,
+                              login_db, query)
+        connect_args = ({"connect_timeout": max(1, int(connect_timeout))}
+                        if dialect.startswith("postgresql") else {})
+        where = f"{dialect} database {db!r} on {host or 'localhost'}:{port or 'default port'}"
+        probe = sa.create_engine(url, connect_args=connect_args, poolclass=NullPool)
+        try:
+            with probe.connect():
+                pass
+        except SQLAlchemyError as error:
+            raise ConnectionException(
+                f"Tracker store: cannot connect to the {where} "
+                f"({type(getattr(error, 'orig', error)).__name__}). "
+                "The assistant does not start without it.") from error
+        finally:
+            probe.dispose()
+        super().__init__(domain, dialect, host, port, db, username, password, event_broker,
+                         login_db, query, **kwargs)
+        if not sa.inspect(self.engine).has_table(self.SQLEvent.__tablename__):
+            raise ConnectionException(
+                f"Tracker store: the table 'events' does not exist in the {where} "
+                "and could not be created (see the log above).")
+        # Replace the engine Rasa made by one that tests pooled connections before
+        # use and gives up on a connection attempt after connect_timeout seconds.
+        rasa_engine = self.engine
+        self.engine = sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args,
+                                       **create_engine_kwargs(url))
+        self.sessionmaker = sessionmaker(bind=self.engine)
+        rasa_engine.dispose()

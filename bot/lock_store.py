@@ -1,0 +1,241 @@
+"""Conversation locks that stay correct when several Rasa replicas share one Redis.
+
+Rasa processes the messages of one conversation one at a time by holding a
+lock per conversation id. Its ``RedisLockStore`` keeps each lock as one JSON
+value that a replica reads, changes in Python and writes back (GET, then SET):
+two replicas issuing a ticket at the same moment can both get the same number
+and run at the same time, which loses or reorders events (RasaHQ/rasa#9213).
+
+Here every change to a conversation's queue is one Redis command or one Lua
+script, and Redis runs each script without interleaving another client:
+
+* ticket numbers come from ``INCR``, so they are unique and ordered;
+* the waiting tickets are a sorted set; the lowest one holds the lock, so
+  messages are processed in the order they arrived (first come, first served);
+* each ticket has a deadline that its owner renews while it waits and while it
+  holds the lock. A replica that dies stops renewing; once its deadline passes
+  the next ticket goes ahead, so a crash delays a conversation by at most one
+  lock lifetime instead of blocking it.
+
+Configured in endpoints.yml as ``lock_store: {type: bot.lock_store.AtomicRedisLockStore, ...}``
+with the same keys as Rasa's Redis lock store (``url``, ``port``, ``db``,
+``password``, ``use_ssl``, ``key_prefix``) plus ``lock_lifetime`` (seconds).
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import AsyncIterator
+from typing import Any
+
+import redis
+import redis.asyncio
+from rasa.core.lock import Ticket, TicketLock
+from rasa.core.lock_store import LockError, LockStore
+from rasa.shared.exceptions import ConnectionException
+from rasa.utils.endpoints import EndpointConfig
+
+logger = logging.getLogger(__name__)
+
+# Long enough for a slow turn (the action time-out is 3 s, the reply time-out
+# 10 s); short enough that a crashed replica holds up its conversations only briefly.
+DEFAULT_LOCK_LIFETIME_S = 20.0
+# Waiting for longer than this means something is wrong; the citizen gets the
+# Dutch error reply rather than waiting forever.
+DEFAULT_MAX_WAIT_S = 30.0
+# Polling starts fast (a turn takes tens of milliseconds) and backs off.
+FIRST_POLL_S = 0.002
+MAX_POLL_S = 0.05
+# Idle queues and counters disappear by themselves.
+IDLE_KEY_TTL_MS = 24 * 3600 * 1000
+DEFAULT_KEY_PREFIX = "bot:lock:"
+SOCKET_TIMEOUT_S = 2.0
+
+# KEYS: counter, queue, deadlines.  ARGV: lifetime (ms), idle ttl (ms).
+_ISSUE = """
+local now = redis.call('TIME')
+local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local ticket = redis.call('INCR', KEYS[1])
+redis.call('ZADD', KEYS[2], ticket, ticket)
+redis.call('HSET', KEYS[3], ticket, now_ms + tonumber(ARGV[1]))
+for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
+return ticket
+"""
+
+# KEYS: queue, deadlines.  ARGV: ticket, lifetime (ms).
+# Returns 1 when the ticket holds the lock, 0 while others are ahead of it,
+# -1 when the ticket itself has expired (its owner stopped renewing in time).
+_TRY_ACQUIRE = """
+local now = redis.call('TIME')
+local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local mine = redis.call('HGET', KEYS[2], ARGV[1])
+if (not mine) or tonumber(mine) < now_ms then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  redis.call('HDEL', KEYS[2], ARGV[1])
+  return -1
+end
+redis.call('HSET', KEYS[2], ARGV[1], now_ms + tonumber(ARGV[2]))
+while true do
+  local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+  if head == ARGV[1] then return 1 end
+  local deadline = redis.call('HGET', KEYS[2], head)
+  if deadline and tonumber(deadline) >= now_ms then return 0 end
+  redis.call('ZREM', KEYS[1], head)
+  redis.call('HDEL', KEYS[2], head)
+end
+"""
+
+# KEYS: queue, deadlines.  ARGV: ticket.
+_RELEASE = """
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+if redis.call('ZCARD', KEYS[1]) == 0 then redis.call('DEL', KEYS[1], KEYS[2]) end
+return 1
+"""
+
+
+class AtomicRedisLockStore(LockStore):
+    """A Rasa lock store whose ticket queue changes only through atomic Redis operations."""
+
+    def __init__(self, endpoint_config: EndpointConfig | None = None, **settings: Any) -> None:
+        # Rasa passes the endpoints.yml section; tests and tools pass keywords.
+        if endpoint_config is not None:
+            settings = {"host": endpoint_config.url, **endpoint_config.kwargs, **settings}
+        self.host = str(settings.get("host") or "localhost")
+        self.port = int(settings.get("port") or 6379)
+        self.db = int(settings.get("db") or 1)
+        self.lock_lifetime_s = float(settings.get("lock_lifetime") or DEFAULT_LOCK_LIFETIME_S)
+        self.max_wait_s = float(settings.get("max_wait") or DEFAULT_MAX_WAIT_S)
+        self.key_prefix = str(settings.get("key_prefix") or DEFAULT_KEY_PREFIX)
+        connection = {
+            "host": self.host, "port": self.port, "db": self.db,
+            "password": settings.get("password") or None,
+            "ssl": bool(settings.get("use_ssl", False)),
+            "socket_timeout": float(settings.get("socket_timeout") or SOCKET_TIMEOUT_S),
+            "socket_connect_timeout": float(settings.get("socket_timeout") or SOCKET_TIMEOUT_S),
+        }
+        self._sync = redis.Redis(**connection)
+        self._async = redis.asyncio.Redis(**connection)
+        self._check_reachable()
+        self._issue_sync = self._sync.register_script(_ISSUE)
+        self._release_sync = self._sync.register_script(_RELEASE)
+        self._issue = self._async.register_script(_ISSUE)
+        self._try_acquire = self._async.register_script(_TRY_ACQUIRE)
+        self._release = self._async.register_script(_RELEASE)
+        super().__init__()
+
+    def _check_reachable(self) -> None:
+        # Fail at start-up, not at the first citizen's message.
+        try:
+            self._sync.ping()
+        except redis.RedisError as error:
+            raise ConnectionException(
+                f"Lock store: Redis at {self.host}:{self.port} (db {self.db}) is not reachable "
+                f"({type(error).__name__}: {error}). The assistant does not start without it."
+            ) from error
+
+    # -- keys ----------------------------------------------------------------------
+    def _keys(self, conversation_id: str) -> tuple[str, str, str]:
+        # The hash tag keeps one conversation's keys on one Redis Cluster slot.
+        base = f"{self.key_prefix}{{{conversation_id}}}"
+        return f"{base}:issued", f"{base}:queue", f"{base}:deadlines"
+
+    def _lifetime_ms(self, lock_lifetime: float | None) -> int:
+        return int((lock_lifetime or self.lock_lifetime_s) * 1000)
+
+    # -- the path Rasa uses for every message ---------------------------------------
+    @contextlib.asynccontextmanager
+    async def lock(self, conversation_id: str, lock_lifetime: float | None = None,
+                   wait_time_in_seconds: float | None = None) -> AsyncIterator[TicketLock]:
+        """Hold the conversation's lock for the duration of the ``async with`` block."""
+        counter, queue, deadlines = self._keys(conversation_id)
+        lifetime_ms = self._lifetime_ms(lock_lifetime)
+        ticket = int(await self._issue(keys=[counter, queue, deadlines],
+                                       args=[lifetime_ms, IDLE_KEY_TTL_MS]))
+        renewal: asyncio.Task | None = None
+        try:
+            await self._wait_for_turn(conversation_id, ticket, lifetime_ms, wait_time_in_seconds)
+            renewal = asyncio.create_task(self._keep_alive(queue, deadlines, ticket, lifetime_ms))
+            yield TicketLock(conversation_id, deque([Ticket(ticket, time.time()
+                                                            + lifetime_ms / 1000)]))
+        finally:
+            if renewal is not None:
+                renewal.cancel()
+            await self._release_quietly(conversation_id, queue, deadlines, ticket)
+
+    async def _wait_for_turn(self, conversation_id: str, ticket: int, lifetime_ms: int,
+                             max_poll_s: float | None) -> None:
+        _, queue, deadlines = self._keys(conversation_id)
+        pause = FIRST_POLL_S
+        give_up = time.monotonic() + self.max_wait_s
+        while True:
+            state = int(await self._try_acquire(keys=[queue, deadlines], args=[ticket, lifetime_ms]))
+            if state == 1:
+                return
+            if state == -1:
+                raise LockError(f"Lock ticket {ticket} expired while waiting "
+                                f"(conversation {conversation_id[:8]}).")
+            if time.monotonic() > give_up:
+                raise LockError(f"Waited over {self.max_wait_s:.0f} s for the lock "
+                                f"(conversation {conversation_id[:8]}).")
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, max_poll_s or MAX_POLL_S, MAX_POLL_S)
+
+    async def _keep_alive(self, queue: str, deadlines: str, ticket: int, lifetime_ms: int) -> None:
+        # The holder renews its deadline so a long turn is not mistaken for a crash.
+        while True:
+            await asyncio.sleep(lifetime_ms / 3000)
+            with contextlib.suppress(redis.RedisError):
+                await self._try_acquire(keys=[queue, deadlines], args=[ticket, lifetime_ms])
+
+    async def _release_quietly(self, conversation_id: str, queue: str, deadlines: str,
+                               ticket: int) -> None:
+        try:
+            await self._release(keys=[queue, deadlines], args=[ticket])
+        except redis.RedisError as error:
+            # The ticket's deadline releases it anyway; the turn itself is done.
+            logger.warning("Could not release lock ticket %s of conversation %s: %s",
+                           ticket, conversation_id[:8], type(error).__name__)
+
+    # -- Rasa's synchronous LockStore interface, kept atomic as well ----------------
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float | None = None) -> int:
+        """Add a ticket to the conversation's queue; returns its number."""
+        try:
+            return int(self._issue_sync(keys=list(self._keys(conversation_id)),
+                                        args=[self._lifetime_ms(lock_lifetime), IDLE_KEY_TTL_MS]))
+        except redis.RedisError as error:
+            raise LockError(f"Could not issue a lock ticket: {type(error).__name__}") from error
+
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
+        """Remove a ticket from the conversation's queue."""
+        _, queue, deadlines = self._keys(conversation_id)
+        self._release_sync(keys=[queue, deadlines], args=[ticket_number])
+
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        """Remove a ticket; the queue's keys go when it is empty (atomically, in the script)."""
+        self.finish_serving(conversation_id, ticket_number)
+
+    def get_lock(self, conversation_id: str) -> TicketLock | None:
+        """A snapshot of the conversation's queue (for inspection; it may change at once)."""
+        _, queue, deadlines = self._keys(conversation_id)
+        with self._sync.pipeline(transaction=True) as pipe:
+            pipe.zrange(queue, 0, -1)
+            pipe.hgetall(deadlines)
+            numbers, deadline_by_ticket = pipe.execute()
+        if not numbers:
+            return None
+        tickets = deque(Ticket(int(n), int(deadline_by_ticket.get(n, 0)) / 1000) for n in numbers)
+        return TicketLock(conversation_id, tickets)
+
+    def delete_lock(self, conversation_id: str) -> None:
+        """Drop the conversation's queue (waiting tickets then fail with a LockError)."""
+        _, queue, deadlines = self._keys(conversation_id)
+        self._sync.delete(queue, deadlines)
+
+    def save_lock(self, lock: TicketLock) -> None:
+        """Refused: writing a whole lock back is the race this store exists to avoid."""
+        raise LockError("AtomicRedisLockStore changes locks only through atomic scripts; "
+                        "use issue_ticket / lock / finish_serving.")
