@@ -46,9 +46,12 @@ DEFAULT_LOCK_LIFETIME_S = 20.0
 # Waiting for longer than this means something is wrong; the citizen gets the
 # Dutch error reply rather than waiting forever.
 DEFAULT_MAX_WAIT_S = 30.0
-# Polling starts fast (a turn takes tens of milliseconds) and backs off.
-FIRST_POLL_S = 0.002
-MAX_POLL_S = 0.05
+# The ticket next in line polls often, so the hand-over costs a few
+# milliseconds; tickets further back poll less, so a queue costs Redis and the
+# replicas little. (A turn takes tens of milliseconds.)
+NEXT_IN_LINE_POLL_S = 0.002
+POLL_PER_TICKET_AHEAD_S = 0.01
+MAX_POLL_S = 0.1
 # Idle queues and counters disappear by themselves.
 IDLE_KEY_TTL_MS = 24 * 3600 * 1000
 DEFAULT_KEY_PREFIX = "bot:lock:"
@@ -66,8 +69,9 @@ return ticket
 """
 
 # KEYS: queue, deadlines.  ARGV: ticket, lifetime (ms).
-# Returns 1 when the ticket holds the lock, 0 while others are ahead of it,
-# -1 when the ticket itself has expired (its owner stopped renewing in time).
+# Returns 0 when the ticket holds the lock, the number of tickets ahead of it
+# while it waits, or -1 when the ticket itself has expired (its owner stopped
+# renewing in time).
 _TRY_ACQUIRE = """
 local now = redis.call('TIME')
 local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
@@ -80,9 +84,11 @@ end
 redis.call('HSET', KEYS[2], ARGV[1], now_ms + tonumber(ARGV[2]))
 while true do
   local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
-  if head == ARGV[1] then return 1 end
+  if head == ARGV[1] then return 0 end
   local deadline = redis.call('HGET', KEYS[2], head)
-  if deadline and tonumber(deadline) >= now_ms then return 0 end
+  if deadline and tonumber(deadline) >= now_ms then
+    return redis.call('ZRANK', KEYS[1], ARGV[1])
+  end
   redis.call('ZREM', KEYS[1], head)
   redis.call('HDEL', KEYS[2], head)
 end
@@ -169,20 +175,19 @@ class AtomicRedisLockStore(LockStore):
     async def _wait_for_turn(self, conversation_id: str, ticket: int, lifetime_ms: int,
                              max_poll_s: float | None) -> None:
         _, queue, deadlines = self._keys(conversation_id)
-        pause = FIRST_POLL_S
         give_up = time.monotonic() + self.max_wait_s
         while True:
-            state = int(await self._try_acquire(keys=[queue, deadlines], args=[ticket, lifetime_ms]))
-            if state == 1:
+            ahead = int(await self._try_acquire(keys=[queue, deadlines], args=[ticket, lifetime_ms]))
+            if ahead == 0:
                 return
-            if state == -1:
+            if ahead < 0:
                 raise LockError(f"Lock ticket {ticket} expired while waiting "
                                 f"(conversation {conversation_id[:8]}).")
             if time.monotonic() > give_up:
                 raise LockError(f"Waited over {self.max_wait_s:.0f} s for the lock "
                                 f"(conversation {conversation_id[:8]}).")
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, max_poll_s or MAX_POLL_S, MAX_POLL_S)
+            pause = NEXT_IN_LINE_POLL_S if ahead == 1 else POLL_PER_TICKET_AHEAD_S * ahead
+            await asyncio.sleep(min(pause, max_poll_s or MAX_POLL_S, MAX_POLL_S))
 
     async def _keep_alive(self, queue: str, deadlines: str, ticket: int, lifetime_ms: int) -> None:
         # The holder renews its deadline so a long turn is not mistaken for a crash.

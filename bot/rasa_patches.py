@@ -17,6 +17,11 @@
    keeps conversations in memory. With several replicas that silently splits
    every conversation across processes and loses it at the next restart, so
    start-up stops instead. (Rasa's lock store already fails in that case.)
+5. Event type look-up: loading a stored conversation turns every event's type
+   name into its class by walking all subclasses of ``Event`` each time.
+   py-spy on a replica with the SQL store showed that walk was a fifth of the
+   time per message in a 60-turn conversation; the name-to-class table is now
+   built once (and rebuilt if an unknown name appears).
 """
 from __future__ import annotations
 
@@ -29,6 +34,7 @@ import rasa.shared.utils.common
 import rasa.utils.endpoints as rasa_endpoints
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
+from rasa.shared.core.events import Event
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -70,6 +76,24 @@ def _load_custom_tracker_store(domain: Any, store: Any, event_broker: Any = None
     return store_class(host=store.url, domain=domain, event_broker=event_broker, **store.kwargs)
 
 
+_event_class_by_type_name: dict[str, type[Event]] = {}
+
+
+def _resolve_event_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
+    event_class = _event_class_by_type_name.get(type_name)
+    if event_class is None:
+        # Rasa returns the first match in subclass order; keep that winner.
+        _event_class_by_type_name.clear()
+        for candidate in reversed(rasa.shared.utils.common.all_subclasses(Event)):
+            _event_class_by_type_name[candidate.type_name] = candidate
+        event_class = _event_class_by_type_name.get(type_name)
+    if event_class is not None:
+        return event_class
+    if type_name == "topic" or default is not None:
+        return default
+    raise ValueError(f"Unknown event name '{type_name}'.")
+
+
 def apply() -> None:
     """Idempotent: safe to call from every import of the channel."""
     if not event.contains(Engine, "connect", _tune_sqlite):
@@ -78,3 +102,4 @@ def apply() -> None:
     rasa_endpoints.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT_S
     rasa_action.RemoteAction._validate_action_result = _validate_action_result
     rasa_tracker_store._load_from_module_name_in_endpoint_config = _load_custom_tracker_store
+    Event.resolve_by_type = staticmethod(_resolve_event_type)
