@@ -17,6 +17,11 @@
    keeps conversations in memory. With several replicas that silently splits
    every conversation across processes and loses it at the next restart, so
    start-up stops instead. (Rasa's lock store already fails in that case.)
+   The same holds while serving: Rasa wraps the store in a "fail-safe" that,
+   when the database is down, starts an empty conversation and keeps it in
+   memory. The citizen would get answers without context while nothing is
+   stored; instead the error now reaches the channel, which sends the Dutch
+   error reply, and the next message after the database is back carries on.
 5. Event type look-up: loading a stored conversation turns every event's type
    name into its class by walking all subclasses of ``Event`` each time.
    py-spy on a replica with the SQL store showed that walk was a fifth of the
@@ -29,6 +34,7 @@ from functools import lru_cache
 from typing import Any
 
 import rasa.core.actions.action as rasa_action
+import rasa.core.agent as rasa_agent
 import rasa.core.tracker_store as rasa_tracker_store
 import rasa.shared.utils.common
 import rasa.utils.endpoints as rasa_endpoints
@@ -76,6 +82,16 @@ def _load_custom_tracker_store(domain: Any, store: Any, event_broker: Any = None
     return store_class(host=store.url, domain=domain, event_broker=event_broker, **store.kwargs)
 
 
+def _reraise(error: Exception) -> None:
+    raise error
+
+
+class _NoFallbackTrackerStore(rasa_tracker_store.FailSafeTrackerStore):
+    def __init__(self, tracker_store: Any, on_tracker_store_error: Any = None,
+                 fallback_tracker_store: Any = None) -> None:
+        super().__init__(tracker_store, _reraise, fallback_tracker_store)
+
+
 _event_class_by_type_name: dict[str, type[Event]] = {}
 
 
@@ -103,3 +119,4 @@ def apply() -> None:
     rasa_action.RemoteAction._validate_action_result = _validate_action_result
     rasa_tracker_store._load_from_module_name_in_endpoint_config = _load_custom_tracker_store
     Event.resolve_by_type = staticmethod(_resolve_event_type)
+    rasa_agent.FailSafeTrackerStore = _NoFallbackTrackerStore

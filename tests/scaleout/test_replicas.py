@@ -1,0 +1,252 @@
+"""Two Rasa replicas behind nginx on PostgreSQL + Redis, as `make scale-up` runs them.
+
+The replicas reach PostgreSQL and Redis through FaultProxy, so a test can
+take either "down" without touching the machine's services.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as dt
+import json
+import secrets
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import psycopg2
+import pytest
+import redis
+
+from bot.knowledge import get_knowledge
+from bot.scaleout import ScaleOut, ScaleOutSettings
+from tests.faultproxy import FaultProxy
+from tests.servers import free_port
+from tests.services import PG, REDIS, require_postgresql, require_redis, temporary_database
+
+pytestmark = pytest.mark.server
+
+REDIS_DB = 9
+REPORT = Path(__file__).resolve().parents[2] / "reports" / "scaleout-throughput.json"
+QUESTIONS = ["wat is mensenhandel", "wie is de nationaal rapporteur", "wanneer is het debat",
+             "wat doet het AVIM", "welke vormen van uitbuiting zijn er", "en waar?"]
+
+
+@pytest.fixture(scope="module")
+def database():
+    require_postgresql()
+    require_redis()
+    with temporary_database() as name:
+        yield name
+
+
+@pytest.fixture(scope="module")
+def proxies():
+    pg, red = FaultProxy(PG["host"], PG["port"]), FaultProxy(REDIS["host"], REDIS["port"])
+    yield {"postgresql": pg, "redis": red}
+    pg.close()
+    red.close()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory, database, proxies):
+    settings = ScaleOutSettings(
+        replicas=2, port=free_port(), replica_ports=[free_port(), free_port()],
+        action_port=free_port(), web_port=None, workdir=tmp_path_factory.mktemp("scaleout"),
+        env={"BOT_DB_HOST": "127.0.0.1", "BOT_DB_PORT": str(proxies["postgresql"].port),
+             "BOT_DB_NAME": database, "BOT_DB_USER": PG["user"],
+             "BOT_REDIS_HOST": "127.0.0.1", "BOT_REDIS_PORT": str(proxies["redis"].port),
+             "BOT_REDIS_DB": str(REDIS_DB),
+             # Every replica must accept the conversation ids any other one issued.
+             "BOT_SENDER_ID_SECRET": secrets.token_urlsafe(32)})
+    running = ScaleOut(settings).start()
+    try:
+        yield running
+    finally:
+        running.stop()
+        redis.Redis(**REDIS, db=REDIS_DB).flushdb()
+
+
+# -- helpers -------------------------------------------------------------------------
+def post(url: str, body: dict | None, timeout: float = 30) -> tuple[int, object]:
+    data = json.dumps(body).encode() if body is not None else b""
+    request = urllib.request.Request(url, data, {"Content-Type": "application/json"},
+                                     method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def new_conversation(base_url: str) -> str:
+    status, reply = post(f"{base_url}/webhooks/rest/conversations", None)
+    assert status == 201, reply
+    return reply["sender"]
+
+
+def say(base_url: str, sender: str, message: str) -> str:
+    status, replies = post(f"{base_url}/webhooks/rest/webhook",
+                           {"sender": sender, "message": message})
+    assert status == 200, f"HTTP {status}: {replies}"
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def technical_error_text() -> str:
+    return get_knowledge().reply("technical_error", dt.date.today()).text
+
+
+def stored_events(database: str, sender: str) -> list[dict]:
+    with psycopg2.connect(dbname=database, **PG) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
+        return [json.loads(row[0]) for row in cursor.fetchall()]
+
+
+def user_texts(events: list[dict]) -> list[str]:
+    return [e["text"] for e in events if e["event"] == "user"]
+
+
+def upstream_entries(cluster: ScaleOut, since: int, expected: int) -> list[tuple[str, str]]:
+    # nginx writes a log line just after the reply has gone out.
+    deadline = time.monotonic() + 5
+    while len(cluster.upstream_log()) - since < expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return cluster.upstream_log()[since:]
+
+
+def replicas_used(cluster: ScaleOut, since: int, expected: int) -> set[str]:
+    return {address for address, status in upstream_entries(cluster, since, expected)
+            if status == "200"}
+
+
+# -- context across replicas ------------------------------------------------------------
+def test_a_follow_up_is_answered_on_the_other_replica(cluster, database):
+    first, second = cluster.replica_url(0), cluster.replica_url(1)
+    sender = new_conversation(first)
+    assert "5 december 2019" in say(first, sender, "wanneer is het debat?")
+    assert "Troelstrazaal" in say(second, sender, "en waar?")
+    assert user_texts(stored_events(database, sender)) == ["wanneer is het debat?", "en waar?"]
+
+
+def test_nginx_alternates_replicas_within_one_conversation(cluster):
+    sender = new_conversation(cluster.url)
+    seen = len(cluster.upstream_log())
+    assert "5 december 2019" in say(cluster.url, sender, "wanneer vond het commissiedebat plaats")
+    assert "Troelstrazaal" in say(cluster.url, sender, "en waar?")
+    assert len(replicas_used(cluster, seen, 2)) == 2
+
+
+# -- many messages of one conversation at once ------------------------------------------
+def test_sixty_concurrent_messages_of_one_conversation_are_all_stored_in_order(cluster, database):
+    sender = new_conversation(cluster.url)
+    messages = [f"{QUESTIONS[i % len(QUESTIONS)]} ({i})" for i in range(60)]
+    seen = len(cluster.upstream_log())
+    with concurrent.futures.ThreadPoolExecutor(60) as pool:
+        replies = list(pool.map(lambda m: say(cluster.url, sender, m), messages))
+    assert technical_error_text() not in replies
+    assert replicas_used(cluster, seen, 60) == {f"127.0.0.1:{p}" for p in cluster.replica_ports}
+
+    events = stored_events(database, sender)
+    assert sorted(user_texts(events)) == sorted(messages)
+    assert sum(e["event"] == "session_started" for e in events) == 1
+    timestamps = [e["timestamp"] for e in events]
+    assert timestamps == sorted(timestamps), "events stored out of order"
+    # One turn at a time: every user message is followed by the bot's reply and
+    # action_listen before the next user message is taken in.
+    turns: list[list[str]] = []
+    for event in events:
+        if event["event"] == "user":
+            turns.append([])
+        elif turns:
+            turns[-1].append(event.get("name") or event["event"])
+    assert len(turns) == 60
+    for turn in turns:
+        assert "bot" in turn and turn[-1] == "action_listen", turn
+
+
+# -- the stores going away -----------------------------------------------------------------
+@pytest.mark.parametrize("store", ["redis", "postgresql"])
+def test_a_store_down_gives_the_dutch_error_reply_and_recovers_without_restart(
+        cluster, proxies, store):
+    senders = [new_conversation(cluster.url) for _ in cluster.replica_ports]
+    proxies[store].cut()
+    try:
+        for index, sender in enumerate(senders):
+            started = time.monotonic()
+            assert say(cluster.replica_url(index), sender, "wat is mensenhandel") \
+                == technical_error_text()
+            assert time.monotonic() - started < 12
+    finally:
+        proxies[store].restore()
+    for index, sender in enumerate(senders):
+        assert "Bron:" in say(cluster.replica_url(index), sender, "wat is mensenhandel")
+
+
+# -- throughput, 1 vs 2 replicas ------------------------------------------------------------
+def measure_throughput(url: str, users: int = 10, messages_per_user: int = 15) -> float:
+    def conversation(_: int) -> int:
+        sender = new_conversation(url)
+        for i in range(messages_per_user):
+            assert technical_error_text() != say(url, sender, QUESTIONS[i % len(QUESTIONS)])
+        return messages_per_user
+
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(users) as pool:
+        total = sum(pool.map(conversation, range(users)))
+    return total / (time.monotonic() - started)
+
+
+def test_throughput_with_one_and_with_two_replicas(cluster):
+    measure_throughput(cluster.url, users=4, messages_per_user=3)  # warm-up
+    two = measure_throughput(cluster.url)
+    cluster.stop_replica(1)
+    try:
+        one = measure_throughput(cluster.url)
+    finally:
+        cluster.start_replica(1)
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text(json.dumps({
+        "measured": dt.datetime.now().isoformat(timespec="seconds"),
+        "users": 10, "messages_per_user": 15,
+        "messages_per_second": {"1 replica": round(one, 1), "2 replicas": round(two, 1)},
+        "ratio": round(two / one, 2)}, indent=2))
+    print(f"\nthroughput: 1 replica {one:.1f} msg/s, 2 replicas {two:.1f} msg/s "
+          f"({two / one:.2f}x); written to {REPORT}")
+    assert one > 0 and two > 0
+
+
+# -- a replica stopped under load --------------------------------------------------------------
+def test_stopping_a_replica_under_load_loses_no_message_and_it_rejoins(cluster, database):
+    conversations = {new_conversation(cluster.url): [] for _ in range(8)}
+    failures: list[str] = []
+
+    def talk(sender: str) -> None:
+        for i in range(8):
+            message = f"{QUESTIONS[i % len(QUESTIONS)]} [{i}]"
+            try:
+                reply = say(cluster.url, sender, message)
+            except (AssertionError, OSError) as error:
+                failures.append(f"{message}: {error}")
+                continue
+            if reply == technical_error_text():
+                failures.append(f"{message}: technical error reply")
+            conversations[sender].append(message)
+
+    threads = [threading.Thread(target=talk, args=(sender,)) for sender in conversations]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.0)
+    cluster.stop_replica(1)  # SIGTERM, as an orchestrator stops a pod
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == []
+    for sender, sent in conversations.items():
+        assert user_texts(stored_events(database, sender)) == sent
+
+    cluster.start_replica(1)
+    seen = len(cluster.upstream_log())
+    sender = new_conversation(cluster.url)
+    for question in QUESTIONS[:4]:
+        say(cluster.url, sender, question)
+    assert f"127.0.0.1:{cluster.replica_ports[1]}" in replicas_used(cluster, seen, 4)
