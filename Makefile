@@ -22,7 +22,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) bot/rasa_components.py bot/nlp.py
 
 .PHONY: help setup train run shell test lint purge-conversations bench clean \
-        check nieuw-onderwerp rapport kwaliteit
+        check nieuw-onderwerp rapport kwaliteit scale-up scale-down scale-status validate-deploy
 
 help:
 	@echo "make run    set up, train if needed, start the assistant (REST: http://localhost:5005/webhooks/rest/webhook)"
@@ -30,6 +30,8 @@ help:
 	@echo "make shell  chat with the assistant in the terminal"
 	@echo "make purge-conversations [DAYS=30]  delete stored conversations older than DAYS"
 	@echo "make bench  measure speed and memory against a fresh 'rasa init' bot"
+	@echo "make scale-up [REPLICAS=2]  N Rasa replicas behind nginx on PostgreSQL + Redis (docs/deploy.md)"
+	@echo "make scale-down             stop what scale-up started (scale-status: what runs)"
 	@echo "Support staff (docs/beheer.md):"
 	@echo "make check            check answers and training data, errors in plain Dutch"
 	@echo "make nieuw-onderwerp  add a question/topic (ARGS=\"--id ... --titel ...\" for non-interactive)"
@@ -56,6 +58,14 @@ $(VENV)/.chromium: $(VENV)/.installed
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; }
 	@touch $@
 
+# nginx spreads requests over the replicas (make scale-up and its tests).
+$(VENV)/.nginx: $(VENV)/.installed
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  echo "Installing Debian's nginx-light for the scale-out run"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx-light >/dev/null; }
+	@touch $@
+
 setup: $(VENV)/.spacy
 
 # Retrains only when the training data, domain, config or NLU components changed.
@@ -72,10 +82,13 @@ run: $(MODEL)
 shell: $(MODEL)
 	@scripts/serve.sh --shell
 
+validate-deploy: $(VENV)/.nginx
+	$(PY) scripts/validate_deploy.py
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check bot actions tests scripts
 
-test: $(MODEL) $(VENV)/.chromium lint check
+test: $(MODEL) $(VENV)/.chromium $(VENV)/.nginx lint check validate-deploy
 	$(RASA) data validate --fail-on-warnings --quiet
 	$(VENV)/bin/pytest
 	$(RASA) test nlu --nlu tests/nlu/heldout.yml --model $(MODEL) --out reports/nlu-heldout --quiet
@@ -88,6 +101,17 @@ purge-conversations: $(VENV)/.installed
 
 bench: $(MODEL)
 	$(PY) scripts/bench.py --out docs/benchmarks.md
+
+# Several replicas on this machine's PostgreSQL and Redis (BOT_* variables, docs/deploy.md).
+REPLICAS ?= 2
+scale-up: $(MODEL) $(VENV)/.nginx
+	$(PY) -m bot.scaleout up --replicas $(REPLICAS)
+
+scale-down: $(VENV)/.installed
+	$(PY) -m bot.scaleout down
+
+scale-status: $(VENV)/.installed
+	$(PY) -m bot.scaleout status
 
 # Support staff (docs/beheer.md).
 check: $(VENV)/.installed

@@ -4,6 +4,7 @@
 #
 # Options (environment):
 #   PROFILE=production   PostgreSQL tracker store + Redis locks + only server-issued ids
+#                        (several replicas: make scale-up, see docs/deploy.md)
 #   RASA_API_TOKEN=...   also open Rasa's HTTP API, protected by this token
 #   SITE_ORIGIN=...      the only origin allowed by CORS (default http://localhost:8000)
 set -euo pipefail
@@ -19,10 +20,16 @@ export BOT_ACTION_URL="${BOT_ACTION_URL:-http://127.0.0.1:${ACTION_PORT}/webhook
 
 if [[ "${PROFILE:-local}" == "production" ]]; then
   CONFIG_DIR=deploy/production
-  export BOT_DB_HOST="${BOT_DB_HOST:-127.0.0.1}" BOT_DB_PORT="${BOT_DB_PORT:-5432}" \
-         BOT_DB_NAME="${BOT_DB_NAME:-postgres}" BOT_DB_USER="${BOT_DB_USER:-postgres}" \
-         BOT_DB_PASSWORD="${BOT_DB_PASSWORD:-}" BOT_REDIS_HOST="${BOT_REDIS_HOST:-127.0.0.1}" \
-         BOT_REDIS_PORT="${BOT_REDIS_PORT:-6379}" BOT_REDIS_DB="${BOT_REDIS_DB:-1}"
+  # The BOT_* settings with their defaults (bot/preflight.py), then the stores
+  # are checked: a missing database or Redis stops here with a clear message.
+  eval "$("$VENV/bin/python" -m bot.preflight --shell-env)"
+  checks="$(mktemp)"
+  if ! "$VENV/bin/python" -W ignore -m bot.preflight --endpoints "$CONFIG_DIR/endpoints.yml" \
+       >"$checks" 2>&1; then
+    grep -E '^ERROR' "$checks" >&2 || cat "$checks" >&2
+    rm -f "$checks"; exit 1
+  fi
+  grep -E '^ok' "$checks" || true; rm -f "$checks"
 else
   CONFIG_DIR=.
   mkdir -p var

@@ -3,39 +3,34 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 
 import psycopg2
 import pytest
 import redis
 
+from bot.preflight import production_env
 from bot.retention import purge
 from tests.servers import ROOT, running_bot
+from tests.services import PG, require_postgresql, require_redis, temporary_database
 
 pytestmark = pytest.mark.server
 
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 REDIS_DB = 7
 
 
 @pytest.fixture(scope="module")
 def database():
-    name = f"bot_test_{uuid.uuid4().hex[:10]}"
-    admin = psycopg2.connect(dbname="postgres", **PG)
-    admin.autocommit = True
-    admin.cursor().execute(f"CREATE DATABASE {name}")
-    try:
+    require_postgresql()
+    require_redis()
+    with temporary_database() as name:
         yield name
-    finally:
-        admin.cursor().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.close()
 
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory, database):
-    env = {"BOT_DB_HOST": PG["host"], "BOT_DB_PORT": str(PG["port"]), "BOT_DB_NAME": database,
-           "BOT_DB_USER": PG["user"], "BOT_DB_PASSWORD": "", "BOT_REDIS_HOST": "127.0.0.1",
-           "BOT_REDIS_PORT": "6379", "BOT_REDIS_DB": str(REDIS_DB)}
+    env = production_env({"BOT_DB_HOST": PG["host"], "BOT_DB_PORT": str(PG["port"]),
+                          "BOT_DB_NAME": database, "BOT_DB_USER": PG["user"],
+                          "BOT_REDIS_DB": str(REDIS_DB)})
     try:
         with running_bot(tmp_path_factory.mktemp("production"),
                          credentials=ROOT / "deploy" / "production" / "credentials.yml",
