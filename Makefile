@@ -105,7 +105,7 @@ bench: $(MODEL)
 # Several replicas on this machine's PostgreSQL and Redis (BOT_* variables, docs/deploy.md).
 REPLICAS ?= 2
 scale-up: $(MODEL) $(VENV)/.nginx
-	$(PY) -m bot.scaleout up --replicas $(REPLICAS)
+	$(PY) -m bot.scaleout up --replicas $(REPLICAS) $(if $(CREDENTIALS),--credentials $(CREDENTIALS))
 
 scale-down: $(VENV)/.installed
 	$(PY) -m bot.scaleout down

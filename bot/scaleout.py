@@ -293,6 +293,9 @@ def main(argv: list[str] | None = None) -> int:
     up = commands.add_parser("up", help="start the replicas, the action server, nginx and the site")
     up.add_argument("--replicas", type=int, default=int(os.environ.get("REPLICAS", "2")))
     up.add_argument("--port", type=int, default=int(os.environ.get("SCALE_PORT", "5005")))
+    up.add_argument("--credentials", type=Path, default=ScaleOutSettings.credentials,
+                    help="channel settings; credentials.yml also accepts client-chosen "
+                         "conversation ids, as test tools such as the evaluation script need")
     commands.add_parser("status", help="which processes run and answer")
     commands.add_parser("down", help="stop everything `up` started")
     args = parser.parse_args(argv)
@@ -304,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
         if state_file.exists():
             print(f"Already running ({state_file}); `make scale-down` first.", file=sys.stderr)
             return 1
-        settings = ScaleOutSettings(replicas=args.replicas, port=args.port)
+        settings = ScaleOutSettings(replicas=args.replicas, port=args.port,
+                                    credentials=args.credentials.resolve())
         try:
             cluster = ScaleOut(settings).start()
         except ScaleOutError as error:
