@@ -13,18 +13,19 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.tracker_store import TrackerStore
+from rasa.shared.core.events import UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import input_guard, rasa_patches, sender_ids
 from bot.knowledge import get_knowledge
-from bot.pii import redact
+from bot.pii import PLACEHOLDERS, redact
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,6 @@ rasa_patches.apply()
 # action time-out: under heavy load a slow answer is better than an error.
 REPLY_TIMEOUT_S = 10
 
-_NOTICE_MEMORY = 10_000
 
 
 class WebChannel(InputChannel):
@@ -59,8 +59,6 @@ class WebChannel(InputChannel):
         self.max_message_chars = max_message_chars
         self.allow_client_sender_ids = allow_client_sender_ids
         self._secret = sender_ids.load_secret()
-        # Conversations already told not to share personal data (bounded, in memory).
-        self._told_about_personal_data: OrderedDict[str, None] = OrderedDict()
 
     # -- helpers -----------------------------------------------------------------
     def _bot_text(self, topic_id: str, **values: Any) -> str:
@@ -69,25 +67,42 @@ class WebChannel(InputChannel):
     def _reply(self, sender: str, text: str) -> dict[str, Any]:
         return {"recipient_id": sender, "text": text}
 
-    def _first_personal_data_notice(self, sender: str) -> bool:
-        if sender in self._told_about_personal_data:
+    @staticmethod
+    async def _told_about_personal_data(tracker_store: TrackerStore | None, sender: str) -> bool:
+        """True if an earlier message of this conversation already had personal data removed.
+
+        The notice goes with the first such message, so the stored (redacted)
+        conversation itself says whether it was given. It lives with the
+        conversation, not in one process: with several replicas the citizen
+        still sees it once.
+        """
+        if tracker_store is None:
             return False
-        self._told_about_personal_data[sender] = None
-        if len(self._told_about_personal_data) > _NOTICE_MEMORY:
-            self._told_about_personal_data.popitem(last=False)
-        return True
+        try:
+            tracker = await tracker_store.retrieve(sender)
+        except Exception:  # noqa: BLE001 - when in doubt, inform the citizen again
+            return False
+        if tracker is None:
+            return False
+        return any(placeholder in (event.text or "")
+                   for event in tracker.events if isinstance(event, UserUttered)
+                   for placeholder in PLACEHOLDERS.values())
 
     def _accept_sender(self, sender: str) -> bool:
         return self.allow_client_sender_ids or sender_ids.is_issued(sender, self._secret)
 
     async def _handle(self, on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                      sender: str, message: str) -> list[dict[str, Any]]:
+                      sender: str, message: str,
+                      tracker_store: TrackerStore | None = None) -> list[dict[str, Any]]:
         if input_guard.is_too_long(message, self.max_message_chars):
             return [self._reply(sender, self._bot_text("message_too_long",
                                                        limit=self.max_message_chars))]
         text = input_guard.neutralise_payload(input_guard.normalise_text(message),
                                               get_knowledge().offered_payloads)
         redaction = redact(text)
+        # Looked up before this message is stored, which would count itself.
+        tell_about_personal_data = bool(redaction.kinds) and not await \
+            self._told_about_personal_data(tracker_store, sender)
         collector = CollectingOutputChannel()
         user_message = UserMessage(redaction.text, collector, sender, input_channel=self.name())
         try:
@@ -100,7 +115,7 @@ class WebChannel(InputChannel):
         replies = [m for m in collector.messages if m.get("text") or m.get("buttons")]
         if not replies:
             replies = [self._reply(sender, self._bot_text("technical_error"))]
-        if redaction.kinds and self._first_personal_data_notice(sender):
+        if tell_about_personal_data:
             replies.append(self._reply(sender, self._bot_text("personal_data_notice")))
         return replies
 
@@ -135,6 +150,9 @@ class WebChannel(InputChannel):
                     {"error": "unknown_sender",
                      "message": "Dit gesprek is onbekend. Start een nieuw gesprek."},
                     status=403)
-            return response.json(await self._handle(on_new_message, chat.sender, chat.message))
+            agent = getattr(request.app.ctx, "agent", None)
+            tracker_store = agent.tracker_store if agent is not None else None
+            return response.json(await self._handle(on_new_message, chat.sender, chat.message,
+                                                    tracker_store))
 
         return blueprint

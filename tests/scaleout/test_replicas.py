@@ -129,6 +129,14 @@ def test_a_follow_up_is_answered_on_the_other_replica(cluster, database):
     assert user_texts(stored_events(database, sender)) == ["wanneer is het debat?", "en waar?"]
 
 
+def test_the_personal_data_notice_is_given_once_across_replicas(cluster):
+    first, second = cluster.replica_url(0), cluster.replica_url(1)
+    sender = new_conversation(first)
+    notice = "persoonlijke gegevens uit uw bericht weggelaten"
+    assert notice in say(first, sender, "mail me op a.b@voorbeeld.nl, wat is mensenhandel")
+    assert notice not in say(second, sender, "of bel 06-12345678 over het debat")
+
+
 def test_nginx_alternates_replicas_within_one_conversation(cluster):
     sender = new_conversation(cluster.url)
     seen = len(cluster.upstream_log())
