@@ -40,9 +40,11 @@ from rasa.utils.endpoints import EndpointConfig
 
 logger = logging.getLogger(__name__)
 
-# Long enough for a slow turn (the action time-out is 3 s, the reply time-out
-# 10 s); short enough that a crashed replica holds up its conversations only briefly.
-DEFAULT_LOCK_LIFETIME_S = 20.0
+# Holders renew their deadline every third of this and waiters at every poll,
+# so it only has to outlast a gap between renewals. It is also how long a
+# crashed replica's ticket holds up its conversation: kept under the channel's
+# 10 s reply time-out, so a message retried on another replica still gets its answer.
+DEFAULT_LOCK_LIFETIME_S = 6.0
 # Waiting for longer than this means something is wrong; the citizen gets the
 # Dutch error reply rather than waiting forever.
 DEFAULT_MAX_WAIT_S = 30.0

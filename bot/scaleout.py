@@ -216,9 +216,14 @@ class ScaleOut:
         self._wait(lambda: http_ok(f"{self.url}/webhooks/rest/ready"), "nginx", [self.nginx])
 
     # -- one replica at a time (rolling restarts, tests) ------------------------------
-    def stop_replica(self, index: int) -> None:
-        """Stop one replica the way an orchestrator does: SIGTERM, in-flight messages finish."""
-        _stop_group(self.replicas[index])
+    def stop_replica(self, index: int, crash: bool = False) -> None:
+        """Stop one replica as an orchestrator does (SIGTERM: in-flight messages finish),
+        or, with ``crash``, as a crash does (SIGKILL: nothing finishes)."""
+        process = self.replicas[index]
+        if crash and process is not None and process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        _stop_group(process)
         self.replicas[index] = None
         self._write_state()
 
