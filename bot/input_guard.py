@@ -20,6 +20,9 @@ SENDER_PATTERN = re.compile(r"[A-Za-z0-9_.-]{8,100}")
 _KEEP_CONTROLS = {"\n", "\t"}
 # Markup pasted into the chat ("<b>", "<img src=x onerror=...>") carries no question.
 _MARKUP_TAG = re.compile(r"</?[A-Za-z][^<>]{0,500}>")
+# Script and style elements hold code, never the citizen's words: dropped whole.
+_CODE_ELEMENT = re.compile(r"<(script|style)\b[^<>]{0,500}>.{0,2000}?</\1\s*>",
+                           re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,8 @@ class ChatRequest:
 
 def normalise_text(text: str) -> str:
     """NFKC-normalise, drop control and format characters (NUL, RTL override...) and HTML tags."""
-    text = _MARKUP_TAG.sub(" ", unicodedata.normalize("NFKC", text))
+    text = unicodedata.normalize("NFKC", text)
+    text = _MARKUP_TAG.sub(" ", _CODE_ELEMENT.sub(" ", text))
     kept = []
     for char in text:
         if char in _KEEP_CONTROLS:

@@ -57,6 +57,12 @@ def test_markup_is_removed():
     assert normalise_text("is 3 < 4 en 5 > 2?") == "is 3 < 4 en 5 > 2?"
 
 
+def test_script_and_style_elements_are_removed_with_their_code():
+    assert normalise_text("<script>alert(1)</script> wat is mensenhandel") == "wat is mensenhandel"
+    assert normalise_text("<STYLE media=x>p{color:red}</style >wie is de rapporteur") == \
+        "wie is de rapporteur"
+
+
 def test_unicode_is_normalised():
     # Full-width letters become ASCII; "e" + combining accent becomes one "é".
     assert normalise_text("ｗａｔ is e\u0301e\u0301n debat") == "wat is \u00e9\u00e9n debat"
