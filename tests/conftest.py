@@ -7,6 +7,8 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from tests.services import require_postgresql, require_redis, temporary_database
+
 
 def make_tracker(text: str | None, intent: str, *, confidence: float = 0.9,
                  ranking: list[tuple[str, float]] | None = None,
@@ -33,3 +35,12 @@ def make_tracker(text: str | None, intent: str, *, confidence: float = 0.9,
 @pytest.fixture
 def dispatcher() -> CollectingDispatcher:
     return CollectingDispatcher()
+
+
+@pytest.fixture(scope="module")
+def database():
+    """A fresh PostgreSQL database for a module's production tests (skipped without the services)."""
+    require_postgresql()
+    require_redis()
+    with temporary_database() as name:
+        yield name

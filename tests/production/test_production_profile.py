@@ -11,19 +11,11 @@ import redis
 from bot.preflight import production_env
 from bot.retention import purge
 from tests.servers import ROOT, running_bot
-from tests.services import PG, require_postgresql, require_redis, temporary_database
+from tests.services import PG
 
 pytestmark = pytest.mark.server
 
 REDIS_DB = 7
-
-
-@pytest.fixture(scope="module")
-def database():
-    require_postgresql()
-    require_redis()
-    with temporary_database() as name:
-        yield name
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from bot.knowledge import get_knowledge
 from bot.scaleout import ScaleOut, ScaleOutSettings
 from tests.faultproxy import FaultProxy
 from tests.servers import free_port
-from tests.services import PG, REDIS, require_postgresql, require_redis, temporary_database
+from tests.services import PG, REDIS
 
 pytestmark = pytest.mark.server
 
@@ -31,14 +31,6 @@ REDIS_DB = 9
 REPORT = Path(__file__).resolve().parents[2] / "reports" / "scaleout-throughput.json"
 QUESTIONS = ["wat is mensenhandel", "wie is de nationaal rapporteur", "wanneer is het debat",
              "wat doet het AVIM", "welke vormen van uitbuiting zijn er", "en waar?"]
-
-
-@pytest.fixture(scope="module")
-def database():
-    require_postgresql()
-    require_redis()
-    with temporary_database() as name:
-        yield name
 
 
 @pytest.fixture(scope="module")
