@@ -18,8 +18,15 @@ from bot.page import CONTENT_DIR, section_headings
 ANSWERS_FILE = CONTENT_DIR / "answers.yml"
 
 PHASES = ("before", "on_the_day", "after")
-FOLLOWUP_KEYS = ("where", "when", "who", "more")
+# Aspects of a topic a citizen can ask about: a topic links an aspect to the topic
+# (often a `detail`) that answers it, so "en waarom?" or "over welke periode gaat
+# de Dadermonitor?" reach one fact. `only` answers "alleen ...?" misconceptions.
+ASPECT_KEYS = ("where", "when", "who", "more", "why", "count", "period", "money", "only")
+# Kinds of claim a yes/no question can make that a topic's `checks` can confirm or correct.
+CHECK_KINDS = ("year", "number", "place", "role", "country")
 KIND_PAGE = "page"
+# One fact of the page, reached through a topic's aspect link, not by an intent of its own.
+KIND_DETAIL = "detail"
 KIND_SAFETY = "safety"
 KIND_CONVERSATION = "conversation"
 # Messages the bot sends by itself (fallback, errors), not in reply to an intent.
@@ -51,6 +58,12 @@ class Topic:
     section: str | None = None
     source: str | None = None
     related: Mapping[str, str] = field(default_factory=dict)
+    # Words citizens use for this topic, to find it inside comparisons and double questions.
+    names: tuple[str, ...] = ()
+    # What a yes/no question about this topic is checked against, per CHECK_KINDS.
+    checks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # "ja" when a plain yes/no question about this topic is answered with yes.
+    yes_no: str | None = None
 
     @property
     def is_date_dependent(self) -> bool:
@@ -58,8 +71,13 @@ class Topic:
 
     @property
     def answers_a_question(self) -> bool:
-        """Page and safety topics answer a question; small talk and system messages do not."""
-        return self.kind in (KIND_PAGE, KIND_SAFETY)
+        """Page, detail and safety topics answer a question; small talk and system messages do not."""
+        return self.kind in (KIND_PAGE, KIND_DETAIL, KIND_SAFETY)
+
+    @property
+    def has_intent(self) -> bool:
+        """Details are reached through another topic's aspect link, every other topic by an intent."""
+        return self.kind != KIND_DETAIL
 
     @property
     def is_system_message(self) -> bool:
@@ -70,7 +88,19 @@ class Topic:
 class Followup:
     intent: str
     key: str
-    default_topic: str
+    # Without a previous answer that links ``key``: this topic, or (None) the previous
+    # answer again, which is the best reply to "waarom?" about a topic with no why-link.
+    default_topic: str | None
+
+
+@dataclass(frozen=True)
+class LanguageCopy:
+    """What the bot says to someone writing in another language (no translation of answers)."""
+
+    code: str
+    name: str
+    notice: str
+    danger: str
 
 
 @dataclass(frozen=True)
@@ -83,6 +113,7 @@ class Content:
     intro_heading: str
     topics: Mapping[str, Topic]
     followups: Mapping[str, Followup]
+    languages: Mapping[str, LanguageCopy] = field(default_factory=dict)
 
     def topic(self, topic_id: str) -> Topic:
         return self.topics[topic_id]
@@ -133,7 +164,7 @@ def _parse_topic(topic_id: str, raw: object, headings: list[str]) -> Topic:
     kind = raw.get("kind")
     if kind is None:
         kind = KIND_PAGE if section is not None else KIND_SAFETY
-    if kind == KIND_PAGE:
+    if kind in (KIND_PAGE, KIND_DETAIL):
         section = _text(section, f"{where}.section")
         if section not in headings:
             raise ContentError(
@@ -145,7 +176,7 @@ def _parse_topic(topic_id: str, raw: object, headings: list[str]) -> Topic:
         source = _text(source, f"{where}.source")
     elif kind not in (KIND_CONVERSATION, KIND_SYSTEM):
         raise ContentError(f"{where}.kind", "unknown_kind", f"unknown kind {kind!r}", kind=kind)
-    related = {key: str(raw[key]) for key in FOLLOWUP_KEYS if key in raw}
+    related = {key: str(raw[key]) for key in ASPECT_KEYS if key in raw}
     return Topic(
         topic_id=topic_id,
         title=_text(_require(raw, "title", where), f"{where}.title"),
@@ -154,7 +185,58 @@ def _parse_topic(topic_id: str, raw: object, headings: list[str]) -> Topic:
         section=section,
         source=source,
         related=related,
+        names=_names(raw.get("names"), f"{where}.names"),
+        checks=_checks(raw.get("checks"), f"{where}.checks"),
+        yes_no=_yes_no(raw.get("yes_no"), f"{where}.yes_no"),
     )
+
+
+def _names(value: object, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ContentError(where, "not_a_list", "must be a list of words")
+    return tuple(_text(item, f"{where}[{number}]").lower() for number, item in enumerate(value))
+
+
+def _checks(value: object, where: str) -> dict[str, tuple[str, ...]]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ContentError(where, "not_a_mapping", f"must map {', '.join(CHECK_KINDS)} to a list")
+    unknown = [key for key in value if key not in CHECK_KINDS]
+    if unknown:
+        raise ContentError(where, "unknown_check", f"unknown kind(s) {unknown}; use {CHECK_KINDS}",
+                           unknown=unknown)
+    # Years and numbers may be written bare (2019) or quoted ("2019").
+    return {str(kind): _names([str(item) for item in (items if isinstance(items, list) else [items])],
+                              f"{where}.{kind}")
+            for kind, items in value.items()}
+
+
+def _yes_no(value: object, where: str) -> str | None:
+    if value is None:
+        return None
+    if value not in ("ja", "nee"):
+        raise ContentError(where, "bad_yes_no", "must be 'ja' or 'nee'")
+    return str(value)
+
+
+def _parse_languages(raw: object) -> dict[str, LanguageCopy]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise ContentError("languages", "not_a_mapping", "must map a language code to its texts")
+    found = {}
+    for code, spec in raw.items():
+        where = f"languages.{code}"
+        found[str(code)] = LanguageCopy(
+            code=str(code),
+            name=_text(_require(spec, "name", where), f"{where}.name"),
+            notice=_text(_require(spec, "notice", where), f"{where}.notice"),
+            danger=_text(_require(spec, "danger", where), f"{where}.danger"),
+        )
+    return found
 
 
 def parse_content(raw: object, headings: list[str]) -> Content:
@@ -176,13 +258,13 @@ def parse_content(raw: object, headings: list[str]) -> Content:
     for intent, spec in (raw.get("followups") or {}).items():
         where = f"followups.{intent}"
         key = str(_require(spec, "key", where))
-        default = str(_require(spec, "default", where))
-        if key not in FOLLOWUP_KEYS:
-            raise ContentError(f"{where}.key", "bad_followup_key", f"must be one of {FOLLOWUP_KEYS}")
-        if default not in topics:
+        default = spec.get("default")
+        if key not in ASPECT_KEYS:
+            raise ContentError(f"{where}.key", "bad_followup_key", f"must be one of {ASPECT_KEYS}")
+        if default is not None and default not in topics:
             raise ContentError(f"{where}.default", "unknown_topic", f"unknown topic '{default}'",
                                topic=default)
-        followups[str(intent)] = Followup(str(intent), key, default)
+        followups[str(intent)] = Followup(str(intent), key, None if default is None else str(default))
 
     debate = _require(raw, "debate", "answers file")
     page = _require(raw, "page", "answers file")
@@ -194,6 +276,7 @@ def parse_content(raw: object, headings: list[str]) -> Content:
         intro_heading=headings[0],
         topics=topics,
         followups=followups,
+        languages=_parse_languages(raw.get("languages")),
     )
 
 

@@ -2,13 +2,23 @@
 
 Kept free of Rasa so it can be tested directly; ``actions/`` only translates
 between these decisions and rasa_sdk events.
+
+A message is answered in this order:
+1. nothing to read, another language, or danger (these win over NLU);
+2. two questions in one, or a comparison: two answers;
+3. the NLU topic, refined by the aspect the question asks about (topic x aspect:
+   "over welke periode gaat de Dadermonitor?" -> the period of that monitor),
+   or for a follow-up, that aspect of the previous answer;
+4. for a yes/no question, "Ja." or "Nee." before it when the answer decides it.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from bot.content import KIND_SAFETY
 from bot.knowledge import (
     DANGER_TOPIC,
     EMPTY_MESSAGE_TOPIC,
@@ -18,13 +28,33 @@ from bot.knowledge import (
     Reply,
     Suggestion,
 )
+from bot.languages import detect_language, sounds_like_danger_abroad
+from bot.questions import (
+    aspects,
+    claimed_values,
+    claims_only,
+    comparison_parts,
+    is_yes_no_question,
+    split_questions,
+    verdict,
+)
 from bot.safety import sounds_like_danger
-from bot.text import has_readable_content
+from bot.text import fold, has_readable_content
 
 # Below this NLU confidence the best guess is too weak to offer as "Bedoelt u...?":
 # the message is most likely about something else entirely (or keyboard mashing).
 MIN_SUGGESTION_CONFIDENCE = 0.2
 CAPABILITIES_TOPIC = "capabilities"
+NON_DUTCH_TOPIC = "non_dutch"
+DUTCH = "nl"
+# Aspects that refine a topic question directly. "where" and "more" are left out:
+# "waar kan ik het debat live volgen?" asks for the live-stream topic itself.
+DIRECT_ASPECTS = ("money", "period", "why", "count", "who", "when")
+# A message this short that points back ("en wat doet de staatssecretaris ermee?")
+# is a follow-up even when NLU heard a topic in it.
+_REFERS_BACK = re.compile(r"^(?:en|maar|dus|oke?|ok)\b|\b(?:ermee|daarmee|daarvan|ervan|daarover|erover"
+                          r"|daarvoor|ervoor|daarbij|erbij|dat|die|dit|hun|hen|hij|zij|ze)\b")
+_FOLLOWUP_MAX_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -35,14 +65,111 @@ class Decision:
     context_topic: str | None = None
 
 
+def _other_language(knowledge: Knowledge, code: str, text: str, last_topic: str | None) -> Decision:
+    languages = knowledge.content.languages
+    copy = languages.get(code) or languages["en"]
+    danger = sounds_like_danger_abroad(text) or sounds_like_danger(text)
+    lines = [copy.danger if danger else copy.notice]
+    if DUTCH in languages:
+        lines.append(languages[DUTCH].notice)
+    topic_id = DANGER_TOPIC if danger else NON_DUTCH_TOPIC
+    return Decision(Reply(topic_id, "\n".join(lines), None),
+                    context_topic=DANGER_TOPIC if danger else last_topic)
+
+
 def _override(knowledge: Knowledge, text: str | None, today: dt.date,
               last_topic: str | None) -> Decision | None:
-    """Replies that win over whatever NLU thought: nothing to read, or danger."""
+    """Replies that win over whatever NLU thought: nothing to read, another language, or danger."""
     if not has_readable_content(text):
         return Decision(knowledge.reply(EMPTY_MESSAGE_TOPIC, today), context_topic=last_topic)
+    language = detect_language(text)
+    if language.code != DUTCH and knowledge.content.languages:
+        return _other_language(knowledge, language.code, str(text), last_topic)
     if sounds_like_danger(text):
         return Decision(knowledge.reply(DANGER_TOPIC, today), context_topic=DANGER_TOPIC)
     return None
+
+
+def _question_topic(knowledge: Knowledge, intent: str | None) -> str | None:
+    if knowledge.has_topic(intent) and knowledge.content.topic(intent).answers_a_question:
+        return intent
+    return None
+
+
+def _unique(topic_ids: Iterable[str | None]) -> list[str]:
+    return list(dict.fromkeys(topic_id for topic_id in topic_ids if topic_id))
+
+
+def _several(knowledge: Knowledge, intent: str | None, text: str | None) -> list[str]:
+    """The topics of a comparison or of two questions in one message; [] for one question."""
+    parts = comparison_parts(text)
+    if parts:
+        found = _unique(knowledge.topic_by_name(part) for part in parts)
+        if len(found) == 2:
+            return found
+    split = split_questions(text)
+    base = _question_topic(knowledge, intent)
+    if split is None:
+        return []
+    if split.shared_aspects:
+        if base is None:
+            return []
+        return _unique(base if aspect == "what" else (knowledge.linked(base, [aspect]) or base)
+                       for aspect in split.shared_aspects)
+    found: list[str] = []
+    for fragment in split.fragments:
+        topic_id = knowledge.topic_by_name(fragment)
+        if topic_id is None:
+            # "wat is de AVIM en wie betaalt die?": the second part asks an aspect of the first.
+            anchor = found[-1] if found else base
+            topic_id = knowledge.linked(anchor, aspects(fragment)) if anchor else None
+        found.append(topic_id or "")
+    found = _unique(found)
+    if base and base not in found and len(found) == 1:
+        found.insert(0, base)
+    return found if len(found) >= 2 else []
+
+
+def _refers_back(text: str | None) -> bool:
+    folded = fold(text or "")
+    return len(folded.split()) <= _FOLLOWUP_MAX_WORDS and _REFERS_BACK.search(folded) is not None
+
+
+def _refine(knowledge: Knowledge, topic_id: str, text: str | None) -> tuple[str, str | None]:
+    """The topic that answers what this question asks of ``topic_id``, and a yes/no verdict."""
+    yes_no = is_yes_no_question(text)
+    topic = knowledge.content.topic(topic_id)
+    if topic.kind == KIND_SAFETY:
+        return topic_id, None
+    if yes_no and claims_only(text) and "only" in topic.related:
+        return topic.related["only"], "nee"
+    asked = [aspect for aspect in aspects(text) if aspect in DIRECT_ASPECTS]
+    topic_id = knowledge.linked(topic_id, asked) or topic_id
+    if not yes_no:
+        return topic_id, None
+    # A claim this topic cannot check ("is het debat in de Ridderzaal?" heard as the
+    # date question) goes to the linked topic that can.
+    claimed = claimed_values(text)
+    topic = knowledge.content.topic(topic_id)
+    if claimed and not set(claimed) & set(topic.checks):
+        for target in topic.related.values():
+            if set(claimed) & set(knowledge.content.topic(target).checks):
+                topic_id = target
+                break
+    topic = knowledge.content.topic(topic_id)
+    return topic_id, verdict(text, topic.checks, topic.yes_no)
+
+
+def _decide(knowledge: Knowledge, topic_ids: Sequence[str], text: str | None, today: dt.date,
+            last_topic: str | None) -> Decision:
+    if len(topic_ids) > 1:
+        return Decision(knowledge.combined_reply(topic_ids, today), context_topic=topic_ids[-1])
+    topic_id = topic_ids[0]
+    topic = knowledge.content.topic(topic_id)
+    if not topic.answers_a_question:
+        return Decision(knowledge.reply(topic_id, today), context_topic=last_topic)
+    topic_id, judged = _refine(knowledge, topic_id, text)
+    return Decision(knowledge.reply(topic_id, today, judged), context_topic=topic_id)
 
 
 def answer_message(knowledge: Knowledge, intent: str | None, text: str | None,
@@ -51,25 +178,41 @@ def answer_message(knowledge: Knowledge, intent: str | None, text: str | None,
     override = _override(knowledge, text, today, last_topic)
     if override:
         return override
+    several = _several(knowledge, intent, text)
+    if several:
+        return _decide(knowledge, several, text, today, last_topic)
     if knowledge.is_followup(intent):
-        topic_id = knowledge.resolve_followup(intent, last_topic)
-    elif knowledge.has_topic(intent):
-        topic_id = intent
-    else:
-        topic_id = CAPABILITIES_TOPIC
-    topic = knowledge.content.topic(topic_id)
-    context = topic_id if topic.answers_a_question else last_topic
-    return Decision(knowledge.reply(topic_id, today), context_topic=context)
+        topic_id = knowledge.resolve_followup(intent, last_topic, aspects(text))
+        return Decision(knowledge.reply(topic_id, today), context_topic=topic_id)
+    if knowledge.has_topic(last_topic) and _refers_back(text):
+        target = knowledge.linked(last_topic, aspects(text))
+        if target:
+            return Decision(knowledge.reply(target, today), context_topic=target)
+    topic_id = intent if knowledge.has_topic(intent) else CAPABILITIES_TOPIC
+    return _decide(knowledge, [topic_id], text, today, last_topic)
 
 
 def suggest_topics(knowledge: Knowledge, text: str | None,
                    ranking: Iterable[tuple[str, float]], last_topic: str | None,
                    today: dt.date) -> Decision:
-    """The reply when NLU is unsure: "Bedoelt u...?" with the two likeliest topics."""
+    """The reply when NLU is unsure: "Bedoelt u...?" with the two likeliest topics.
+
+    Two questions, comparisons and follow-ups about an aspect of the previous answer
+    often get a low NLU confidence because they mix topics; those are answered.
+    """
     override = _override(knowledge, text, today, last_topic)
     if override:
         return override
     ranking = list(ranking)
+    likeliest = next((name for name, _ in sorted(ranking, key=lambda item: -item[1])
+                      if knowledge.has_topic(name)), None)
+    several = _several(knowledge, likeliest, text)
+    if several:
+        return _decide(knowledge, several, text, today, last_topic)
+    if knowledge.has_topic(last_topic) and _refers_back(text):
+        target = knowledge.linked(last_topic, aspects(text))
+        if target:
+            return Decision(knowledge.reply(target, today), context_topic=target)
     confidence = dict(ranking)
     suggestions = knowledge.suggestions(ranking)
     if not suggestions or confidence[suggestions[0].topic_id] < MIN_SUGGESTION_CONFIDENCE:

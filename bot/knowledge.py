@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.content import ANSWERS_FILE, Content, ContentError, Topic, load_content
 from bot.debate import debate_phase
+from bot.questions import name_score
 
 logger = logging.getLogger(__name__)
 
@@ -66,23 +67,62 @@ class Knowledge:
             return f"Bron: {topic.source}."
         return None
 
-    def reply(self, topic_id: str, today: dt.date) -> Reply:
-        """The answer for a topic as it reads on ``today``."""
+    def answer_text(self, topic_id: str, today: dt.date) -> str:
         topic = self.content.topic(topic_id)
         if isinstance(topic.answer, str):
-            text = topic.answer
-        else:
-            text = topic.answer[debate_phase(today, self.content.debate_date)]
-        return Reply(topic_id, text, self.source_line(topic))
+            return topic.answer
+        return topic.answer[debate_phase(today, self.content.debate_date)]
 
-    def resolve_followup(self, intent: str, last_topic: str | None) -> str:
-        """The topic a short follow-up ("en waar?") refers to, given the previous answer."""
+    def reply(self, topic_id: str, today: dt.date, verdict: str | None = None) -> Reply:
+        """The answer for a topic as it reads on ``today``; ``verdict`` ("ja"/"nee") leads it."""
+        text = self.answer_text(topic_id, today)
+        if verdict:
+            text = f"{verdict.capitalize()}. {text}"
+        return Reply(topic_id, text, self.source_line(self.content.topic(topic_id)))
+
+    def combined_reply(self, topic_ids: Sequence[str], today: dt.date) -> Reply:
+        """Several answers in one message (two questions, or a comparison), one source line."""
+        topics = [self.content.topic(topic_id) for topic_id in topic_ids]
+        text = "\n".join(self.answer_text(topic_id, today) for topic_id in topic_ids)
+        sources = list(dict.fromkeys(line for line in map(self.source_line, topics) if line))
+        if len(sources) > 1:
+            sections = list(dict.fromkeys(t.section or t.source or "" for t in topics))
+            source_line = "Bron: " + "; ".join(
+                line.removeprefix("Bron: ").rstrip(".") for line in sources) + "."
+            del sections
+        else:
+            source_line = sources[0] if sources else None
+        return Reply(topic_ids[-1], text, source_line)
+
+    def linked(self, topic_id: str, aspects: Iterable[str]) -> str | None:
+        """The first topic ``topic_id`` links for one of ``aspects``, if any."""
+        related = self.content.topic(topic_id).related
+        return next((related[aspect] for aspect in aspects if aspect in related), None)
+
+    def resolve_followup(self, intent: str, last_topic: str | None, aspects: Sequence[str] = ()) -> str:
+        """The topic a short follow-up ("en waar?", "wie betaalt dat?") refers to, given the previous answer.
+
+        The aspects read from the words ("betaalt" -> money) come before the follow-up's
+        own key, so "wie betaalt dat?" after the AVIM reaches who pays, not who comes.
+        """
         followup = self.content.followups[intent]
         if self.has_topic(last_topic):
-            target = self.content.topic(last_topic).related.get(followup.key)
+            target = self.linked(last_topic, [*aspects, followup.key])
             if target:
                 return target
-        return followup.default_topic
+            if followup.default_topic is None:
+                return last_topic
+        return followup.default_topic or "capabilities"
+
+    def topic_by_name(self, fragment: str) -> str | None:
+        """The question topic whose `names` best occur in ``fragment`` ("de dadermonitor")."""
+        best, best_score = None, 0.0
+        for topic in self.question_topics():
+            for name in topic.names:
+                score = name_score(fragment, name)
+                if score > best_score:
+                    best, best_score = topic.topic_id, score
+        return best
 
     def suggestions(self, ranking: Iterable[tuple[str, float]], limit: int = 2) -> list[Suggestion]:
         """The ``limit`` most likely question topics from an NLU intent ranking."""

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from bot.text import fold
 
 _WORDS = r"(?:\w+\s+){0,3}"
@@ -35,6 +38,38 @@ _DANGER_PATTERNS = [
 _DANGER = re.compile("|".join(f"(?:{p})" for p in _DANGER_PATTERNS))
 
 
+# The words the patterns above are built on. People in distress type fast: a word
+# one slip away from one of these ("bedreigt", "mishandelt", "bnag") is read as it.
+_KEY_WORDS = (
+    "uitgebuit", "gedwongen", "bedreigd", "opgesloten", "mishandeld", "geslagen", "vastgehouden",
+    "verkocht", "misbruikt", "verkracht", "gevaar", "bang", "durf", "vluchten", "ontsnappen",
+    "paspoort", "afgepakt", "afgenomen", "ingenomen", "bedreigen", "mishandelen", "prostitutie",
+)
+# Short words only take a swapped pair of letters ("bnag"); longer ones any single slip.
+_FUZZY_MIN_LENGTH = 6
+# Real words one slip from a key word, which must stay themselves.
+_NOT_TYPOS = frozenset({"bank", "band", "bange", "banger", "durft", "durven", "gevaarlijk", "paspoorten"})
+
+
+def _correct_typos(folded: str) -> str:
+    words = folded.split(" ")
+    for number, word in enumerate(words):
+        bare = word.strip(".,!?;:")
+        if bare in _KEY_WORDS or bare in _NOT_TYPOS or len(bare) < 4:
+            continue
+        match = process.extractOne(bare, _KEY_WORDS, scorer=OSA.distance, score_cutoff=1, processor=None)
+        if match is None:
+            continue
+        key_word = match[0]
+        is_swap = sorted(bare) == sorted(key_word)
+        if len(key_word) >= _FUZZY_MIN_LENGTH or is_swap:
+            words[number] = key_word
+    return " ".join(words)
+
+
 def sounds_like_danger(text: str | None) -> bool:
     """True when the message reads like someone who is (or knows someone) in danger."""
-    return bool(text) and _DANGER.search(fold(text)) is not None
+    if not text:
+        return False
+    folded = fold(text)
+    return _DANGER.search(folded) is not None or _DANGER.search(_correct_typos(folded)) is not None

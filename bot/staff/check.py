@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from bot.content import KIND_SYSTEM, ContentError, parse_content
+from bot.content import KIND_DETAIL, KIND_SYSTEM, ContentError, parse_content
 from bot.page import parse_sections
 from bot.pii import PUBLIC_NUMBERS, redact
 
@@ -634,7 +634,7 @@ def check_consistency(project: Project) -> None:
 
         for topic_id, topic in topics.items():
             kind = topic.get("kind") if isinstance(topic, Mapping) else None
-            if kind != KIND_SYSTEM and str(topic_id) not in domain:
+            if kind not in (KIND_SYSTEM, KIND_DETAIL) and str(topic_id) not in domain:
                 place, line = _answer_place(project, str(topic_id))
                 project.add(ERROR, ANSWERS_FILE, place, f"er is geen intent '{topic_id}' in {DOMAIN_FILE}",
                             f"Zet '- {topic_id}' onder 'intents:' in {DOMAIN_FILE} (met voorbeeldvragen en een "

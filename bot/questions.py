@@ -1,0 +1,171 @@
+"""The shape of a question: which aspect it asks about, yes/no, comparison, two questions.
+
+NLU decides the topic of a message; this module reads what kind of question it is,
+so the answer can be one fact of that topic (topic x aspect), a "Ja."/"Nee." verdict,
+or two answers. Rule-based on folded text: the cues are closed-class Dutch words
+(question words, "alleen", "verschil"), which a short list captures better than a
+model trained on a few hundred examples would.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from bot.text import fold
+
+# Aspect cues, most specific first: "wie betaalt" is about money, not about who.
+_ASPECT_CUES: tuple[tuple[str, str], ...] = (
+    ("money", (r"\b(?:wie|wat) (?:betaalt|betalen|financiert|bekostigt)\b|\bbetaalt\b|\bgeld\b|\bkosten\b"
+              r"|\bbudget\b|\bfinanciering\b|\bwie draait .* op\b")),
+    ("period", (r"\bperiode\b|\bwelke jaren\b|\bover welke tijd\b|\btijdvak\b|\blooptijd\b"
+               r"|\bvan welk jaar\b|\btot welk jaar\b|\bwelk(?:e)? jaar\b")),
+    ("why", (r"\bwaarom\b|\bhoe komt (?:dat|het)\b|\bwaardoor\b|\bom welke reden\b|\bwat is de reden\b"
+            r"|\bwat is daar de reden\b|\bhoezo\b")),
+    ("count", r"\bhoeveel\b"),
+    ("when", r"\bwanneer\b|\bsinds wanneer\b|\bhoe lang\b|\bwelke datum\b|\bwelke dag\b|\bsinds\b"),
+    ("who", (r"\bwie\b|\bmet wie\b|\bwelke (?:partijen|organisaties|instanties|experts|specialisten|mensen"
+            r"|deskundigen|partners)\b|\bwat doet de (?:staatssecretaris|minister|regering|overheid)\b")),
+    ("where", (r"\bwaar (?:is|was|vindt|vond|zit|zat|kan|kun|ligt)\b|\bin welke zaal\b|\bwelke zaal\b"
+              r"|\bwelke landen\b|\bwaar precies\b|^(?:en )?waar\??$")),
+)
+_ASPECT_PATTERNS = tuple((aspect, re.compile(pattern)) for aspect, pattern in _ASPECT_CUES)
+
+# "Alleen"-claims are the typical misconception ("alleen vrouwen?", "alleen de politie?").
+_ONLY = re.compile(r"\b(?:alleen|enkel|uitsluitend|slechts|puur|only)\b")
+
+# A yes/no question starts with a finite verb or a confirmation formula.
+_YES_NO_START = re.compile(
+    r"^(?:klopt het|is het waar|het is toch|toch)\b"
+    r"|^(?:is|zijn|was|waren|gaat|gaan|ging|heeft|hebben|had|kan|kunnen|mag|mogen|moet|moeten|wordt|worden"
+    r"|werd|werken|werkt|hoort|horen|komt|komen|kwam|klopt|betekent|valt|vallen|doet|doen|speelt|bestaat"
+    r"|bestaan|krijgt|krijgen|zit|zitten|ligt|vindt|vond|spreekt|sprak|telt|tellen|letten|let|geldt"
+    r"|helpt|helpen|zal|zullen|zou|zouden|wil|willen|heet|staat|stond|werd|blijft|blijkt)\b")
+_YES_NO_END = re.compile(r"\b(?:toch|of niet|klopt dat|klopt het|is dat zo)\s*\??$")
+
+# Values a yes/no question can claim, per check kind of bot.content.CHECK_KINDS.
+_NUMBER_WORDS = {"een": "1", "één": "1", "twee": "2", "drie": "3", "vier": "4", "vijf": "5", "zes": "6",
+                 "zeven": "7", "acht": "8", "negen": "9", "tien": "10"}
+_CLAIM_PATTERNS: Mapping[str, re.Pattern[str]] = {
+    "year": re.compile(r"\b(?:19|20)\d\d\b"),
+    "number": re.compile(r"\b(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|[2-9]|10)\b"
+                         r"(?= (?:ministeries|ministers|thema|themas|thema's|landen|vormen|soorten|partijen))"),
+    "place": re.compile(r"\b(?:plenaire zaal|[a-z]+zaal|vergaderzaal)\b"),
+    "role": re.compile(r"\b(?:minister-president|premier|staatssecretaris|minister|kamerlid|burgemeester"
+                       r"|rapporteur)\b"),
+    "country": re.compile(r"\b(?:polen|italie|roemenie|bulgarije|duitsland|belgie|frankrijk|spanje|oekraine"
+                          r"|hongarije|nigeria|china|turkije|griekenland|balkan(?:route)?)\b"),
+}
+
+# "wat is het verschil tussen X en Y", "hoe verschilt X van Y", "X of Y: wat is het verschil"
+_COMPARISON = (
+    re.compile(r"verschil(?:len)? (?:is er )?tussen (?P<a>.+?) en (?P<b>.+?)\s*\??$"),
+    re.compile(r"(?:hoe|waarin) verschil(?:t|len) (?P<a>.+?) (?:van|met) (?P<b>.+?)\s*\??$"),
+    re.compile(r"(?:vergelijk|vergelijking van) (?P<a>.+?) (?:en|met) (?P<b>.+?)\s*\??$"),
+    re.compile(r"^(?P<a>.+?) (?:versus|vs\.?|of) (?P<b>.+?)[,:]? (?:wat is )?(?:het|de) verschil"),
+)
+
+_QUESTION_WORD = r"(?:wat|wie|waar|wanneer|waarom|hoe|hoeveel|welke|welk|sinds wanneer)"
+# "wanneer en waar is het debat": two question words sharing one question.
+_SHARED_QUESTION = re.compile(rf"^(?:en )?(?P<first>{_QUESTION_WORD}) en (?P<second>{_QUESTION_WORD})\b")
+# "wat is mensenhandel en welke vormen zijn er": a second question after "en" or "?".
+_SECOND_QUESTION = re.compile(rf"\?\s+|,?\s+(?:en|of) (?={_QUESTION_WORD}\b)")
+_QUESTION_WORD_ASPECT = {"wanneer": "when", "sinds wanneer": "when", "waar": "where", "wie": "who",
+                         "waarom": "why", "hoeveel": "count"}
+
+# A fuzzy name match must be this close (0-100) to count; names shorter than
+# _FUZZY_MIN_LENGTH must appear exactly, as short words have too many neighbours.
+_NAME_MATCH = 88
+_FUZZY_MIN_LENGTH = 6
+
+
+def aspects(text: str | None) -> list[str]:
+    """The aspects a question asks about, most specific first ("wie betaalt dat?" -> money, who)."""
+    folded = fold(text or "")
+    return [aspect for aspect, pattern in _ASPECT_PATTERNS if pattern.search(folded)]
+
+
+def is_yes_no_question(text: str | None) -> bool:
+    folded = fold(text or "").lstrip("¿¡ ")
+    return bool(_YES_NO_START.search(folded) or _YES_NO_END.search(folded))
+
+
+def claims_only(text: str | None) -> bool:
+    return bool(_ONLY.search(fold(text or "")))
+
+
+def claimed_values(text: str | None) -> dict[str, set[str]]:
+    """Per check kind, the values a question mentions ("is het debat in 2020" -> year {2020})."""
+    folded = fold(text or "")
+    found: dict[str, set[str]] = {}
+    for kind, pattern in _CLAIM_PATTERNS.items():
+        values = {_NUMBER_WORDS.get(match, match) for match in pattern.findall(folded)}
+        if values:
+            found[kind] = values
+    return found
+
+
+def verdict(text: str | None, checks: Mapping[str, Iterable[str]], default: str | None) -> str | None:
+    """"ja" or "nee" for a yes/no question checked against a topic's values; None if unknown.
+
+    A claimed value of a kind the topic knows is right when the topic lists it
+    (by its start, so "balkan" matches "westelijke balkanroute"); anything else is a
+    correction. Without such a claim the topic's own default (``yes_no``) holds.
+    """
+    claimed = claimed_values(text)
+    known = {kind: [_NUMBER_WORDS.get(value, value) for value in values] for kind, values in checks.items()}
+    judged = False
+    for kind, values in claimed.items():
+        if kind not in known:
+            continue
+        judged = True
+        for value in values:
+            if not any(fold(option).startswith(value) or value in fold(option) for option in known[kind]):
+                return "nee"
+    if judged:
+        return "ja"
+    return default
+
+
+def comparison_parts(text: str | None) -> tuple[str, str] | None:
+    """The two things compared in "wat is het verschil tussen X en Y?", else None."""
+    folded = fold(text or "")
+    for pattern in _COMPARISON:
+        match = pattern.search(folded)
+        if match:
+            return match.group("a").strip(" ,?"), match.group("b").strip(" ,?")
+    return None
+
+
+@dataclass(frozen=True)
+class QuestionParts:
+    """A message holding two questions: either two question words sharing the rest
+    ("wanneer en waar ...") or two full questions."""
+
+    shared_aspects: tuple[str, ...] = ()
+    fragments: tuple[str, ...] = ()
+
+
+def split_questions(text: str | None) -> QuestionParts | None:
+    folded = fold(text or "")
+    shared = _SHARED_QUESTION.search(folded)
+    if shared:
+        found = tuple(_QUESTION_WORD_ASPECT.get(shared.group(word), "what") for word in ("first", "second"))
+        return QuestionParts(shared_aspects=found)
+    fragments = tuple(part.strip(" ?,.") for part in _SECOND_QUESTION.split(folded) if part.strip(" ?,."))
+    if len(fragments) >= 2 and all(len(part.split()) >= 2 for part in fragments):
+        return QuestionParts(fragments=fragments[:2])
+    return None
+
+
+def name_score(fragment: str, name: str) -> float:
+    """How well a topic's name occurs in a fragment (100 = literally), typo-tolerant for long names."""
+    folded_fragment, folded_name = fold(fragment), fold(name)
+    if re.search(rf"(?<!\w){re.escape(folded_name)}", folded_fragment):
+        return 100.0 + len(folded_name)  # longer literal names are more specific
+    if len(folded_name) < _FUZZY_MIN_LENGTH:
+        return 0.0
+    score = fuzz.partial_ratio(folded_name, folded_fragment)
+    return score if score >= _NAME_MATCH else 0.0
