@@ -46,11 +46,12 @@ from bot.text import fold, has_readable_content
 MIN_SUGGESTION_CONFIDENCE = 0.2
 CAPABILITIES_TOPIC = "capabilities"
 NON_DUTCH_TOPIC = "non_dutch"
+SITUATION_TOPICS = ("situation_labour", "situation_sexual", "situation_criminal")
 DUTCH = "nl"
 # Aspects that refine a topic question directly. "where" and "more" are left out:
 # "waar kan ik het debat live volgen?" asks for the live-stream topic itself.
 DIRECT_ASPECTS = ("money", "period", "why", "count", "who", "when")
-# A message this short that points back ("en wat doet de staatssecretaris ermee?")
+# A message this short that points back ("en wat gaat de staatssecretaris daarmee doen?")
 # is a follow-up even when NLU heard a topic in it.
 _REFERS_BACK = re.compile(r"^(?:en|maar|dus|oke?|ok)\b|\b(?:ermee|daarmee|daarvan|ervan|daarover|erover"
                           r"|daarvoor|ervoor|daarbij|erbij|dat|die|dit|hun|hen|hij|zij|ze)\b")
@@ -78,14 +79,18 @@ def _other_language(knowledge: Knowledge, code: str, text: str, last_topic: str 
 
 
 def _override(knowledge: Knowledge, text: str | None, today: dt.date,
-              last_topic: str | None) -> Decision | None:
-    """Replies that win over whatever NLU thought: nothing to read, another language, or danger."""
+              last_topic: str | None, intent: str | None = None) -> Decision | None:
+    """Replies that win over whatever NLU thought: nothing to read, another language, or danger.
+
+    A described situation keeps its own answer even when it sounds like danger: that
+    answer starts with 112 too, and also names the form and the help lines.
+    """
     if not has_readable_content(text):
         return Decision(knowledge.reply(EMPTY_MESSAGE_TOPIC, today), context_topic=last_topic)
     language = detect_language(text)
     if language.code != DUTCH and knowledge.content.languages:
         return _other_language(knowledge, language.code, str(text), last_topic)
-    if sounds_like_danger(text):
+    if sounds_like_danger(text) and intent not in SITUATION_TOPICS:
         return Decision(knowledge.reply(DANGER_TOPIC, today), context_topic=DANGER_TOPIC)
     return None
 
@@ -175,7 +180,7 @@ def _decide(knowledge: Knowledge, topic_ids: Sequence[str], text: str | None, to
 def answer_message(knowledge: Knowledge, intent: str | None, text: str | None,
                    last_topic: str | None, today: dt.date) -> Decision:
     """The answer to a message NLU classified as ``intent``."""
-    override = _override(knowledge, text, today, last_topic)
+    override = _override(knowledge, text, today, last_topic, intent)
     if override:
         return override
     several = _several(knowledge, intent, text)

@@ -100,10 +100,10 @@ class Knowledge:
         return next((related[aspect] for aspect in aspects if aspect in related), None)
 
     def resolve_followup(self, intent: str, last_topic: str | None, aspects: Sequence[str] = ()) -> str:
-        """The topic a short follow-up ("en waar?", "wie betaalt dat?") refers to, given the previous answer.
+        """The topic a short follow-up ("en waar?", "wie financiert het?") refers to, given the previous answer.
 
         The aspects read from the words ("betaalt" -> money) come before the follow-up's
-        own key, so "wie betaalt dat?" after the AVIM reaches who pays, not who comes.
+        own key, so "wie financiert het?" after the AVIM reaches who pays, not who comes.
         """
         followup = self.content.followups[intent]
         if self.has_topic(last_topic):

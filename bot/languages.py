@@ -40,7 +40,7 @@ _DUTCH_SHARE = 0.5
 # With this share of known Dutch words a message is Dutch whatever the detector says.
 _SURELY_DUTCH_SHARE = 0.75
 _WORD = re.compile(r"[^\W\d_]+")
-_FUZZY_MIN_LENGTH = 5
+_FUZZY_MIN_LENGTH = 7
 # Letters Dutch does not use: one of them makes a short message's foreign guess credible.
 _FOREIGN_LETTERS = re.compile(r"[ąćęłńśźżșțşăîñçãõğıőűßœ¿¡]")
 _NON_LATIN = {"ar": re.compile(r"[\u0600-\u06ff]"), "cyrillic": re.compile(r"[\u0400-\u04ff]")}
@@ -96,7 +96,8 @@ def _detector():
 
 def dutch_share(text: str) -> float:
     """The share of a message's words that are Dutch (or one typo from a Dutch word)."""
-    words = _WORD.findall(fold(text))
+    # One-letter words ("s" of "'s", "u") say nothing about the language.
+    words = [word for word in _WORD.findall(fold(text)) if len(word) > 1]
     if not words:
         return 0.0
     vocabulary = _dutch_vocabulary()

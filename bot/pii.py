@@ -32,7 +32,8 @@ PLACEHOLDERS: dict[str, str] = {
 }
 
 # The bot itself tells citizens to call these; quoting them back is not personal data.
-PUBLIC_NUMBERS: tuple[str, ...] = ("112", "0900-8844", "0800-7000")
+PUBLIC_NUMBERS: tuple[str, ...] = ("112", "0900-8844", "0800-7000", "0800-5151", "0800-0432",
+                                   "+31 343 578 844")
 
 # Not a word character, digit, separator, "@" or bracket, so a masked span
 # looks to the lookarounds of later detectors exactly like a placeholder does.
@@ -60,14 +61,16 @@ def _digits_with_separators(digits: str) -> str:
     return _SEP.join(re.escape(digit) for digit in digits)
 
 
-_PUBLIC_DIGITS = frozenset(re.sub(r"\D", "", number) for number in PUBLIC_NUMBERS)
+# Public numbers as digits, with "+" kept for an international number ("+31 343 578 844").
+_PUBLIC_DIGITS = frozenset(re.sub(r"[^\d+]", "", number) for number in PUBLIC_NUMBERS)
 
 _PHONE_RE = re.compile(
     r"(?<![\w+])(?:"
     # Public numbers come first so that, at the same position, they win over
     # the service-number branch that would otherwise swallow "0900-8844 24 uur".
     r"(?P<public>"
-    + "|".join(_digits_with_separators(digits) for digits in sorted(_PUBLIC_DIGITS))
+    + "|".join(r"\+[ ]?" + _digits_with_separators(digits[1:]) if digits.startswith("+")
+               else _digits_with_separators(digits) for digits in sorted(_PUBLIC_DIGITS))
     + r")(?!\d)"
     rf"|(?:\+|00)[ ]?31{_SEP}(?:\(0\){_SEP})?[1-9](?:{_SEP}\d){{8}}(?!\d)"
     rf"|(?:\+|00)[1-9](?:{_SEP}\d){{7,13}}(?!\d)"

@@ -82,7 +82,7 @@ _FUZZY_MIN_LENGTH = 6
 
 
 def aspects(text: str | None) -> list[str]:
-    """The aspects a question asks about, most specific first ("wie betaalt dat?" -> money, who)."""
+    """The aspects a question asks about, most specific first ("wie financiert het?" -> money, who)."""
     folded = fold(text or "")
     return [aspect for aspect, pattern in _ASPECT_PATTERNS if pattern.search(folded)]
 

@@ -36,6 +36,10 @@ _DANGER_PATTERNS = [
     r"\b(?:ik|me|mij)\b.*\bmoet\s+(?:\w+\s+){0,4}(?:seks hebben|tippelen|in de prostitutie)\b",
 ]
 _DANGER = re.compile("|".join(f"(?:{p})" for p in _DANGER_PATTERNS))
+# The first two patterns read a state ("ik ben uitgebuit"); told as the past
+# ("ik ben vroeger uitgebuit, waar kan ik praten?") it asks for help, not rescue.
+_DANGER_NOW = re.compile("|".join(f"(?:{p})" for p in _DANGER_PATTERNS[2:]))
+_PAST = re.compile(r"\b(?:vroeger|geleden|geweest|in het verleden|destijds|toen ik)\b")
 
 
 # The words the patterns above are built on. People in distress type fast: a word
@@ -72,4 +76,5 @@ def sounds_like_danger(text: str | None) -> bool:
     if not text:
         return False
     folded = fold(text)
-    return _DANGER.search(folded) is not None or _DANGER.search(_correct_typos(folded)) is not None
+    pattern = _DANGER_NOW if _PAST.search(folded) else _DANGER
+    return pattern.search(folded) is not None or pattern.search(_correct_typos(folded)) is not None

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.content import KIND_PAGE, load_content
+from bot.content import KIND_DETAIL, KIND_PAGE, load_content
 from bot.page import section_headings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,16 +70,30 @@ def test_intent_has_an_answer(intent):
         f"domain.yml intent '{intent}': no entry under topics or followups in bot/content/answers.yml")
 
 
-@pytest.mark.parametrize("topic_id", sorted(t.topic_id for t in CONTENT.topics.values() if not t.is_system_message))
+@pytest.mark.parametrize("topic_id", sorted(t.topic_id for t in CONTENT.topics.values()
+                                             if not t.is_system_message and t.has_intent))
 def test_answer_has_an_intent(topic_id):
     assert topic_id in DOMAIN_INTENTS, (
         f"bot/content/answers.yml topic '{topic_id}': no intent of that name in domain.yml")
 
 
+@pytest.mark.parametrize("topic_id", sorted(t.topic_id for t in CONTENT.topics.values() if not t.has_intent))
+def test_every_detail_is_reachable_from_a_topic_with_an_intent(topic_id):
+    """A detail has no intent: some topic NLU can recognise must link to it (directly or via details)."""
+    reachable = {t.topic_id for t in CONTENT.topics.values() if t.has_intent}
+    frontier = list(reachable)
+    while frontier:
+        for target in CONTENT.topics[frontier.pop()].related.values():
+            if target not in reachable:
+                reachable.add(target)
+                frontier.append(target)
+    assert topic_id in reachable, f"bot/content/answers.yml detail '{topic_id}': no topic links to it"
+
+
 @pytest.mark.parametrize("topic_id", sorted(CONTENT.topics))
 def test_page_answers_name_an_existing_section(topic_id):
     topic = CONTENT.topics[topic_id]
-    if topic.kind == KIND_PAGE:
+    if topic.kind in (KIND_PAGE, KIND_DETAIL):
         assert topic.section in section_headings(), (
             f"bot/content/answers.yml topic '{topic_id}': section '{topic.section}' is not on the page")
 

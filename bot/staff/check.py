@@ -50,7 +50,7 @@ RULES_DIR = "data/rules"
 STORIES_DIR = "data/stories"
 ANSWERS_FILE = "bot/content/answers.yml"
 PAGE_FILE = "bot/content/page.txt"
-HELDOUT_FILE = "tests/nlu/heldout.yml"
+HELDOUT_DIR = "tests/nlu"
 # Everything the check reads; bot.staff.add_topic copies these to try a change first.
 CHECKED_PATHS = (DOMAIN_FILE, NLU_DIR, RULES_DIR, STORIES_DIR, "bot/content", "tests/nlu")
 
@@ -458,10 +458,11 @@ def load_project(root: Path) -> Project:
     project.examples = examples
     project.nlu_files = len(nlu_paths)
 
-    heldout_path = root / HELDOUT_FILE
-    if heldout_path.exists():
+    heldout_paths = sorted((root / HELDOUT_DIR).glob("*.yml"))
+    if heldout_paths:
         project.heldout = []
-        _read_nlu_file(project, heldout_path, project.heldout, record_intents=False)
+        for heldout_path in heldout_paths:
+            _read_nlu_file(project, heldout_path, project.heldout, record_intents=False)
 
     project.dialogue_intents = {}
     for folder, key in ((RULES_DIR, "rules"), (STORIES_DIR, "stories")):
@@ -717,7 +718,7 @@ def check_heldout(project: Project) -> None:
     for example in project.heldout:
         twin = trained.get(example.text.lower())
         if twin:
-            project.add(ERROR, HELDOUT_FILE, f"regel {example.line}, intent '{example.intent}'",
+            project.add(ERROR, example.file, f"regel {example.line}, intent '{example.intent}'",
                         f"de toetsvraag '{example.text}' staat ook in de trainingsvoorbeelden ({twin.place})",
                         "Haal de zin uit een van beide weg: een toetsvraag mag nooit ook voorbeeldvraag zijn, "
                         "anders meet `make test` niets.", example.line)
@@ -725,7 +726,7 @@ def check_heldout(project: Project) -> None:
         covered = {example.intent for example in project.heldout}
         for intent in project.domain_intents:
             if intent not in covered:
-                project.add(WARNING, HELDOUT_FILE, f"intent '{intent}'",
+                project.add(WARNING, HELDOUT_DIR, f"intent '{intent}'",
                             "deze intent heeft nog geen toetsvragen",
                             f"Voeg onder '- intent: {intent}' 3 tot 5 toetsvragen toe (andere zinnen dan de "
                             "voorbeeldvragen); zonder toetsvragen faalt `make test`.", 0)

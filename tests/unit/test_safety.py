@@ -1,5 +1,7 @@
 import pytest
 
+from bot.dialogue import SITUATION_TOPICS
+
 from bot.safety import sounds_like_danger
 
 
@@ -36,3 +38,47 @@ def test_distress_is_recognised(message):
 )
 def test_ordinary_questions_are_not_flagged(message):
     assert not sounds_like_danger(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "ik ben opgeslotn",  # one letter missing
+        "ik wordt mishandelt door mijn baas",  # d/t slip
+        "ik ben zo bagn",  # swapped letters in a short word
+        "mijn vriendin wordt vastgehoudn",
+        "ik word gedwongn om te werken",
+    ],
+)
+def test_distress_with_typos_is_recognised(message):
+    assert sounds_like_danger(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["ik ben bij de bank", "mijn band is lek", "ik durft het niet te vragen", "wat is gevaarlijk werk"],
+)
+def test_real_words_near_key_words_are_not_typos(message):
+    assert not sounds_like_danger(message)
+
+
+def _non_danger_examples() -> list[tuple[str, str]]:
+    from pathlib import Path
+
+    from bot.training_data import training_examples
+
+    root = Path(__file__).resolve().parents[2]
+    danger = {"acute_danger"}
+    return [(intent, text) for folder in ("data/nlu", "tests/nlu")
+            for intent, text in training_examples(root / folder) if intent not in danger]
+
+
+def test_no_harmless_example_is_taken_for_danger():
+    """The safety net fires on no non-danger sentence of the training data or the held-out sets.
+
+    Described situations are left out: some are danger, and their own answers start
+    with 112 as well (bot.dialogue keeps them when the net fires).
+    """
+    flagged = [(intent, text) for intent, text in _non_danger_examples()
+               if intent not in SITUATION_TOPICS and sounds_like_danger(text)]
+    assert not flagged
