@@ -51,11 +51,16 @@ DUTCH = "nl"
 # Aspects that refine a topic question directly. "where" and "more" are left out:
 # "waar kan ik het debat live volgen?" asks for the live-stream topic itself.
 DIRECT_ASPECTS = ("money", "period", "why", "count", "who", "when")
-# A message this short that points back ("en wat gaat de staatssecretaris daarmee doen?")
-# is a follow-up even when NLU heard a topic in it.
-_REFERS_BACK = re.compile(r"^(?:en|maar|dus|oke?|ok)\b|\b(?:ermee|daarmee|daarvan|ervan|daarover|erover"
-                          r"|daarvoor|ervoor|daarbij|erbij|dat|die|dit|hun|hen|hij|zij|ze)\b")
-_FOLLOWUP_MAX_WORDS = 8
+# A short message that points back is a follow-up even when NLU heard a topic in it:
+# a pronoun or pronominal adverb ("en wat gaat de staatssecretaris daarmee doen?")
+# always points back; a leading "en" only when the message names no other topic.
+_POINTS_BACK = re.compile(r"\b(?:ermee|daarmee|daarvan|ervan|daarover|erover|daarvoor|ervoor|daarbij|erbij"
+                          r"|dat|die|dit|hun|hen|hij|zij|ze)\b")
+_CONTINUES = re.compile(r"^(?:en|maar|dus|oke?|ok)\b")
+_FOLLOWUP_MAX_WORDS = 9
+# Aspects for which repeating the previous answer is the right reply when it links
+# nothing more specific ("hoeveel zijn het er?" after an answer that names the number).
+RESTATE_ASPECTS = ("why", "count", "period", "who")
 
 
 @dataclass(frozen=True)
@@ -123,11 +128,12 @@ def _several(knowledge: Knowledge, intent: str | None, text: str | None) -> list
                        for aspect in split.shared_aspects)
     found: list[str] = []
     for fragment in split.fragments:
-        topic_id = knowledge.topic_by_name(fragment)
-        if topic_id is None:
-            # "wat is de AVIM en wie betaalt die?": the second part asks an aspect of the first.
-            anchor = found[-1] if found else base
-            topic_id = knowledge.linked(anchor, aspects(fragment)) if anchor else None
+        # A fragment names its topic ("welke vormen zijn er"), or asks an aspect of
+        # the message's topic ("... en in welke zaal?"); either way its aspect refines it.
+        topic_id = knowledge.topic_by_name(fragment) or (found[-1] if found else base)
+        if topic_id:
+            asked = [aspect for aspect in aspects(fragment) if aspect in (*DIRECT_ASPECTS, "where")]
+            topic_id = knowledge.linked(topic_id, asked) or topic_id
         found.append(topic_id or "")
     found = _unique(found)
     if base and base not in found and len(found) == 1:
@@ -135,9 +141,29 @@ def _several(knowledge: Knowledge, intent: str | None, text: str | None) -> list
     return found if len(found) >= 2 else []
 
 
-def _refers_back(text: str | None) -> bool:
+def _followup_by_words(knowledge: Knowledge, text: str | None, last_topic: str | None,
+                       intent: str | None) -> str | None:
+    """The topic a short message that points back at the previous answer asks for, if it is one."""
     folded = fold(text or "")
-    return len(folded.split()) <= _FOLLOWUP_MAX_WORDS and _REFERS_BACK.search(folded) is not None
+    if not knowledge.has_topic(last_topic) or len(folded.split()) > _FOLLOWUP_MAX_WORDS:
+        return None
+    points_back = _POINTS_BACK.search(folded) is not None
+    if not points_back and not _CONTINUES.search(folded):
+        return None
+    named = knowledge.topic_by_name(folded)
+    heard_a_question = _question_topic(knowledge, intent) is not None
+    asked = aspects(text)
+    if points_back or named in (None, last_topic):
+        target = knowledge.linked(last_topic, asked)
+        if target:
+            return target
+    if not heard_a_question and named:
+        # NLU heard no question ("en bij welke moet je stelen?" as out of scope).
+        return named
+    if points_back and set(asked) & set(RESTATE_ASPECTS) and (named is None or not heard_a_question):
+        # The previous answer already covers it ("hoeveel zijn het er?" after "vier thema's").
+        return last_topic
+    return None
 
 
 def _refine(knowledge: Knowledge, topic_id: str, text: str | None) -> tuple[str, str | None]:
@@ -165,6 +191,29 @@ def _refine(knowledge: Knowledge, topic_id: str, text: str | None) -> tuple[str,
     return topic_id, verdict(text, topic.checks, topic.yes_no)
 
 
+def _answer_despite_doubt(knowledge: Knowledge, candidates: Sequence[str], text: str | None) -> str | None:
+    """A topic to answer although NLU hesitated between ``candidates`` (likeliest first), if the doubt is harmless.
+
+    - Danger among them: the likeliest help topic, as every one of them names 112.
+    - A described situation and its form of exploitation: both answers name the form.
+    - The question's shape settles it: the likeliest topic links the aspect asked
+      ("waarom ..."), corrects an "alleen"-claim, or checks a claimed value ("in 2021?").
+    """
+    first = candidates[0]
+    safety = [c for c in candidates if knowledge.content.topic(c).kind == KIND_SAFETY]
+    if DANGER_TOPIC in candidates and safety:
+        return safety[0]
+    if len(candidates) > 1 and (set(candidates[:2]) & set(SITUATION_TOPICS)):
+        second = candidates[1]
+        if knowledge.content.topic(first).related.get("more") == second or \
+                knowledge.content.topic(second).related.get("more") == first:
+            return first
+    refined, judged = _refine(knowledge, first, text)
+    if refined != first or (judged and claimed_values(text)) or judged == "nee":
+        return first
+    return None
+
+
 def _decide(knowledge: Knowledge, topic_ids: Sequence[str], text: str | None, today: dt.date,
             last_topic: str | None) -> Decision:
     if len(topic_ids) > 1:
@@ -189,10 +238,9 @@ def answer_message(knowledge: Knowledge, intent: str | None, text: str | None,
     if knowledge.is_followup(intent):
         topic_id = knowledge.resolve_followup(intent, last_topic, aspects(text))
         return Decision(knowledge.reply(topic_id, today), context_topic=topic_id)
-    if knowledge.has_topic(last_topic) and _refers_back(text):
-        target = knowledge.linked(last_topic, aspects(text))
-        if target:
-            return Decision(knowledge.reply(target, today), context_topic=target)
+    target = _followup_by_words(knowledge, text, last_topic, intent)
+    if target:
+        return Decision(knowledge.reply(target, today), context_topic=target)
     topic_id = intent if knowledge.has_topic(intent) else CAPABILITIES_TOPIC
     return _decide(knowledge, [topic_id], text, today, last_topic)
 
@@ -214,14 +262,16 @@ def suggest_topics(knowledge: Knowledge, text: str | None,
     several = _several(knowledge, likeliest, text)
     if several:
         return _decide(knowledge, several, text, today, last_topic)
-    if knowledge.has_topic(last_topic) and _refers_back(text):
-        target = knowledge.linked(last_topic, aspects(text))
-        if target:
-            return Decision(knowledge.reply(target, today), context_topic=target)
+    target = _followup_by_words(knowledge, text, last_topic, None)
+    if target:
+        return Decision(knowledge.reply(target, today), context_topic=target)
     confidence = dict(ranking)
     suggestions = knowledge.suggestions(ranking)
     if not suggestions or confidence[suggestions[0].topic_id] < MIN_SUGGESTION_CONFIDENCE:
         return Decision(knowledge.reply(OUT_OF_SCOPE_TOPIC, today), context_topic=last_topic)
+    sure = _answer_despite_doubt(knowledge, [s.topic_id for s in suggestions], text)
+    if sure:
+        return _decide(knowledge, [sure], text, today, last_topic)
     return Decision(
         knowledge.reply(FALLBACK_TOPIC, today),
         buttons=[*suggestions, knowledge.something_else()],

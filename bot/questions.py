@@ -27,14 +27,16 @@ _ASPECT_CUES: tuple[tuple[str, str], ...] = (
     ("count", r"\bhoeveel\b"),
     ("when", r"\bwanneer\b|\bsinds wanneer\b|\bhoe lang\b|\bwelke datum\b|\bwelke dag\b|\bsinds\b"),
     ("who", (r"\bwie\b|\bmet wie\b|\bwelke (?:partijen|organisaties|instanties|experts|specialisten|mensen"
-            r"|deskundigen|partners)\b|\bwat doet de (?:staatssecretaris|minister|regering|overheid)\b")),
+            r"|deskundigen|partners)\b|\bwat (?:doet|deed|gaat|ging) de (?:staatssecretaris|minister|regering|overheid)\b")),
     ("where", (r"\bwaar (?:is|was|vindt|vond|zit|zat|kan|kun|ligt)\b|\bin welke zaal\b|\bwelke zaal\b"
               r"|\bwelke landen\b|\bwaar precies\b|^(?:en )?waar\??$")),
 )
 _ASPECT_PATTERNS = tuple((aspect, re.compile(pattern)) for aspect, pattern in _ASPECT_CUES)
 
-# "Alleen"-claims are the typical misconception ("alleen vrouwen?", "alleen de politie?").
-_ONLY = re.compile(r"\b(?:alleen|enkel|uitsluitend|slechts|puur|only)\b")
+# "Alleen"-claims are the typical misconception ("alleen vrouwen?", "altijd prostitutie?",
+# "toch gewoon hetzelfde als ...?").
+_ONLY = re.compile(r"\b(?:alleen|enkel|uitsluitend|slechts|puur|only|altijd|toch gewoon|niets anders dan"
+                   r"|hetzelfde als)\b")
 
 # A yes/no question starts with a finite verb or a confirmation formula.
 _YES_NO_START = re.compile(
@@ -64,14 +66,16 @@ _COMPARISON = (
     re.compile(r"verschil(?:len)? (?:is er )?tussen (?P<a>.+?) en (?P<b>.+?)\s*\??$"),
     re.compile(r"(?:hoe|waarin) verschil(?:t|len) (?P<a>.+?) (?:van|met) (?P<b>.+?)\s*\??$"),
     re.compile(r"(?:vergelijk|vergelijking van) (?P<a>.+?) (?:en|met) (?P<b>.+?)\s*\??$"),
-    re.compile(r"^(?P<a>.+?) (?:versus|vs\.?|of) (?P<b>.+?)[,:]? (?:wat is )?(?:het|de) verschil"),
+    re.compile(r"^(?P<a>.+?) (?:en|versus|vs\.?|of) (?P<b>.+?)[,:]? (?:wat is )?(?:het|de) verschil"),
+    re.compile(r"^(?P<a>.+?) anders dan (?P<b>.+?)\s*\??$"),
 )
 
 _QUESTION_WORD = r"(?:wat|wie|waar|wanneer|waarom|hoe|hoeveel|welke|welk|sinds wanneer)"
 # "wanneer en waar is het debat": two question words sharing one question.
 _SHARED_QUESTION = re.compile(rf"^(?:en )?(?P<first>{_QUESTION_WORD}) en (?P<second>{_QUESTION_WORD})\b")
 # "wat is mensenhandel en welke vormen zijn er": a second question after "en" or "?".
-_SECOND_QUESTION = re.compile(rf"\?\s+|,?\s+(?:en|of) (?={_QUESTION_WORD}\b)")
+_SECOND_QUESTION = re.compile(
+    rf"\?\s+|,?\s+(?:en|of) (?=(?:(?:in|bij|met|voor|over|op|van|naar) )?{_QUESTION_WORD}\b)")
 _QUESTION_WORD_ASPECT = {"wanneer": "when", "sinds wanneer": "when", "waar": "where", "wie": "who",
                          "waarom": "why", "hoeveel": "count"}
 
@@ -88,8 +92,12 @@ def aspects(text: str | None) -> list[str]:
 
 
 def is_yes_no_question(text: str | None) -> bool:
+    """A question to be answered with yes or no, also as a statement with "?" ("Dat is strafbaar?")."""
     folded = fold(text or "").lstrip("¿¡ ")
-    return bool(_YES_NO_START.search(folded) or _YES_NO_END.search(folded))
+    if _YES_NO_START.search(folded) or _YES_NO_END.search(folded):
+        return True
+    # A statement with "?" has no question word anywhere ("bij welke inspectie ...?" is open).
+    return folded.endswith("?") and not re.search(rf"\b{_QUESTION_WORD}\b", folded)
 
 
 def claims_only(text: str | None) -> bool:

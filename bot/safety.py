@@ -23,7 +23,7 @@ _DANGER_PATTERNS = [
     # "ik word gedwongen", "wij worden uitgebuit", "ik ben opgesloten"
     rf"\b(?:ik|we|wij)\s+(?:word|wordt|worden|ben|zijn)\s+{_WORDS}{_HARM}",
     # "mijn zus wordt uitgebuit", "m'n vriendin is opgesloten"
-    rf"\b(?:mijn|m'n|mn)\s+\w+\s+(?:wordt|is|worden|zijn)\s+{_WORDS}{_HARM}",
+    rf"\b(?:mijn|m'n|mn)\s+\w+\s+(?:wordt|word|is|worden|zijn)\s+{_WORDS}{_HARM}",
     # "ik durf niet weg te gaan", "ik kan niet weg", "ik mag het huis niet uit"
     rf"\b(?:durf|kan|mag)\s+{_WORDS}niet\s+(?:\w+\s+){{0,2}}(?:weg|vluchten|ontsnappen)",
     r"\b(?:mag|kan|durf)\s+(?:\w+\s+){0,3}niet\s+(?:naar\s+)?buiten\b",
@@ -31,7 +31,9 @@ _DANGER_PATTERNS = [
     r"\bin (?:direct |acuut |groot )?gevaar\b",
     r"\bik ben (?:zo |heel |erg )?bang\b",
     r"\b(?:paspoort|id|identiteitsbewijs|papieren)\b.*\b(?:afgepakt|afgenomen|ingenomen|ingehouden|houdt|houden)\b",
-    r"\b(?:bedreigt|bedreigen|slaat|slaan|mishandelt|mishandelen)\s+(?:me|mij|ons)\b",
+    r"\b(?:bedreigt|bedreigen|slaat|slaan|mishandelt|mishandelen|dwingt|dwingen)\s+(?:me|mij|ons)\b",
+    # "hij wil me dwingen", "ze dwingen mij om ..."
+    r"\b(?:me|mij|ons)\s+(?:\w+\s+){0,2}(?:dwingen|te dwingen)\b",
     r"\bmoet\s+(?:\w+\s+){0,4}(?:seks|prostitutie|werken zonder loon)\b.*\b(?:ik|me|mij)\b",
     r"\b(?:ik|me|mij)\b.*\bmoet\s+(?:\w+\s+){0,4}(?:seks hebben|tippelen|in de prostitutie)\b",
 ]
@@ -47,7 +49,7 @@ _PAST = re.compile(r"\b(?:vroeger|geleden|geweest|in het verleden|destijds|toen 
 _KEY_WORDS = (
     "uitgebuit", "gedwongen", "bedreigd", "opgesloten", "mishandeld", "geslagen", "vastgehouden",
     "verkocht", "misbruikt", "verkracht", "gevaar", "bang", "durf", "vluchten", "ontsnappen",
-    "paspoort", "afgepakt", "afgenomen", "ingenomen", "bedreigen", "mishandelen", "prostitutie",
+    "paspoort", "afgepakt", "afgenomen", "ingenomen", "bedreigen", "mishandelen", "prostitutie", "dwingen",
 )
 # Short words only take a swapped pair of letters ("bnag"); longer ones any single slip.
 _FUZZY_MIN_LENGTH = 6

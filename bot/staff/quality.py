@@ -73,8 +73,12 @@ def nl_number(value: float, decimals: int = 2) -> str:
     return f"{math.floor(value * factor + 1e-9) / factor:.{decimals}f}".replace(".", ",")
 
 
-# Two sentences of one intent this similar (0-100, on normalised text) are near-duplicates.
+# Two sentences of one intent are near-duplicates when they are this similar (0-100,
+# on normalised text), or when one is the other plus at most EXTRA_WORDS words
+# ("wat is de avim" / "wat is de avim eigenlijk") and has MIN_SHARED_WORDS or more.
 NEAR_DUPLICATE_RATIO = 90
+EXTRA_WORDS = 2
+MIN_SHARED_WORDS = 3
 SEED = 42
 
 
@@ -89,11 +93,21 @@ def duplicate_groups(texts: Sequence[str]) -> list[int]:
             index = parent[index]
         return index
 
+    def join(first: int, second: int) -> None:
+        parent[root(first)] = root(second)
+
     similar = process.cdist(normalised, normalised, scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE_RATIO,
                             workers=-1)
     for first, second in zip(*similar.nonzero()):
         if first < second:
-            parent[root(int(first))] = root(int(second))
+            join(int(first), int(second))
+    words = [set(text.split()) for text in normalised]
+    contained = process.cdist(normalised, normalised, scorer=fuzz.token_set_ratio, score_cutoff=100, workers=-1)
+    for first, second in zip(*contained.nonzero()):
+        small, large = sorted((int(first), int(second)), key=lambda index: len(words[index]))
+        if (first < second and words[small] <= words[large] and len(words[small]) >= MIN_SHARED_WORDS
+                and len(words[large] - words[small]) <= EXTRA_WORDS):
+            join(small, large)
     return [root(index) for index in range(len(texts))]
 
 

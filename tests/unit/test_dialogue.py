@@ -68,3 +68,187 @@ def test_very_unsure_nlu_says_what_the_bot_is_for(knowledge):
 def test_fallback_still_catches_danger(knowledge):
     decision = suggest_topics(knowledge, "help me ik word bedreigd", [("nlu_fallback", 0.4)], None, TODAY)
     assert decision.reply.topic_id == "acute_danger"
+
+
+# --- Round 2: details, follow-ups about a detail, yes/no, comparisons, situations, languages ---
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "topic", "fact"),
+    [
+        ("victim_monitor", "welke jaren beslaat de slachtoffermonitor", "victim_monitor_period", "2014"),
+        ("victim_monitor", "hoe komt het dat er minder slachtoffers geregistreerd worden", "registration_decline_reason",
+         "toestemming"),
+        ("programme", "met wie werkt het programma samen", "programme_partners", "Openbaar Ministerie"),
+        ("programme", "sinds wanneer bestaat samen tegen mensenhandel", "programme_start", "2018"),
+        ("avim_reinforcement", "wie financiert de uitbreiding van de avim", "avim_funding", "Justitie en Veiligheid"),
+        ("avim", "om welke reden heeft de avim digitale kennis nodig", "avim_digital", "broedplaats"),
+        ("police_priority", "hoe komt het dat de opsporing effectiever moet", "detection_aim", "pakkans"),
+        ("programme_results", "wie heeft er bij de inspectie extra mensen gekregen", "labour_inspectorate",
+         "Arbeidsinspectie"),
+    ],
+)
+def test_a_detail_question_gets_that_fact(knowledge, intent, text, topic, fact):
+    decision = answer_message(knowledge, intent, text, None, TODAY)
+    assert decision.reply.topic_id == topic
+    assert fact in decision.reply.text
+    assert decision.reply.source_line and "Bron:" in decision.reply.source_line
+    assert decision.context_topic == topic
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "last_topic", "fact"),
+    [
+        ("followup_why", "hoe komt dat", "victim_monitor", "privacywetgeving"),
+        ("followup_period", "welke jaren", "offender_monitor", "2013"),
+        ("followup_count", "hoeveel", "programme", "Vier"),
+        ("followup_who", "wie financiert het", "avim", "Justitie en Veiligheid"),
+        ("followup_why", "waarom", "avim_experts", "broedplaats"),
+        # "en wat gaat de staatssecretaris daarmee doen" can be heard as the minister question
+        ("debate_minister", "en wat gaat de staatssecretaris daarmee doen", "offender_monitor", "opnieuw"),
+    ],
+)
+def test_a_followup_about_a_detail_keeps_the_thread(knowledge, intent, text, last_topic, fact):
+    decision = answer_message(knowledge, intent, text, last_topic, TODAY)
+    assert fact in decision.reply.text
+
+
+def test_a_why_followup_without_a_why_link_repeats_the_previous_answer(knowledge):
+    decision = answer_message(knowledge, "followup_why", "hoe dat zo", "debate_committee", TODAY)
+    assert decision.reply.topic_id == "debate_committee"
+
+
+def test_a_why_followup_without_context_explains_what_the_bot_can_do(knowledge):
+    assert answer_message(knowledge, "followup_why", "waarom", None, TODAY).reply.topic_id == "capabilities"
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "starts", "fact"),
+    [
+        ("debate_date", "Was het overleg in 2021?", "Nee.", "5 december 2019"),
+        ("debate_date", "was het debat in 2019", "Ja.", "5 december 2019"),
+        ("debate_date", "klopt het dat het overleg in de Thorbeckezaal was", "Nee.", "Troelstrazaal"),
+        ("debate_minister", "kwam de minister-president naar het overleg?", "Nee.", "Staatssecretaris"),
+        ("programme", "doen er zes ministeries mee aan het programma", "Nee.", "vier"),
+        ("international_cooperation", "werkt de politie samen met Roemenie?", "Nee.", "Polen"),
+        ("police_priority", "heeft mensenhandel voorrang bij de politie?", "Ja.", "vier thema"),
+        ("trafficking_forms", "gaat mensenhandel enkel over seks?", "Nee.", "Arbeidsuitbuiting"),
+        ("police_priority", "moet alleen de politie dit oplossen?", "Nee.", "integraal"),
+    ],
+)
+def test_yes_no_questions_get_a_verdict_and_the_fact(knowledge, intent, text, starts, fact):
+    text_out = answer_message(knowledge, intent, text, None, TODAY).reply.text
+    assert text_out.startswith(starts) and fact in text_out
+
+
+@pytest.mark.parametrize(
+    ("intent", "text"),
+    [
+        ("police_priority", "wat betekent de prioriteit bij de politie"),
+        ("asylum_signals", "wat gebeurt er bij de registratie van asielzoekers"),
+        ("avim", "hoort de AVIM bij de politie"),
+    ],
+)
+def test_no_stray_yes_or_no(knowledge, intent, text):
+    text_out = answer_message(knowledge, intent, text, None, TODAY).reply.text
+    assert not text_out.startswith(("Ja.", "Nee."))
+
+
+def test_a_comparison_gets_both_answers(knowledge):
+    decision = answer_message(knowledge, "criminal_exploitation",
+                              "hoe verschilt criminele uitbuiting van arbeidsuitbuiting?", None, TODAY)
+    assert "bedelen" in decision.reply.text and "inkomsten" in decision.reply.text
+
+
+def test_two_questions_in_one_message_get_two_answers(knowledge):
+    decision = answer_message(knowledge, "debate_location", "waar en wanneer was dat overleg", None, TODAY)
+    assert "Troelstrazaal" in decision.reply.text and "5 december 2019" in decision.reply.text
+    decision = answer_message(knowledge, "avim", "wat doet de avim en wie financiert dat", None, TODAY)
+    assert "Vreemdelingenpolitie" in decision.reply.text and "Justitie en Veiligheid stelt" in decision.reply.text
+
+
+@pytest.mark.parametrize(
+    ("intent", "form"),
+    [("situation_labour", "arbeidsuitbuiting"), ("situation_sexual", "seksuele uitbuiting"),
+     ("situation_criminal", "criminele uitbuiting")],
+)
+def test_a_described_situation_names_the_form_and_where_to_go(knowledge, intent, form):
+    text = answer_message(knowledge, intent, "mijn buurjongen moet elke dag iets doen voor een man", None,
+                          TODAY).reply.text
+    assert text.startswith("Is er direct gevaar? Bel dan meteen 112.")
+    assert form in text and "0900-8844" in text and "0800-7000" in text and "comensha.nl" in text
+
+
+def test_a_situation_that_sounds_like_danger_keeps_its_own_answer(knowledge):
+    text = answer_message(knowledge, "situation_labour",
+                          "de baas van mijn oom heeft zijn paspoort afgepakt en hij werkt zeven dagen", None,
+                          TODAY).reply.text
+    assert "112" in text.split(".")[0] and "arbeidsuitbuiting" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Help, my boss locked me in and took my passport", ["In danger? Call 112 now.", "CoMensha"]),
+        ("Proszę, pomóżcie, szef mnie bije", ["112", "Policja"]),
+        ("Допоможіть, мене тримають у квартирі", ["112", "Поліція"]),
+        ("Hello, when was the debate about trafficking?", ["Sorry, I only speak Dutch. In danger? Call 112."]),
+    ],
+)
+def test_other_languages_get_112_in_their_language_and_a_dutch_line(knowledge, text, words):
+    decision = answer_message(knowledge, "out_of_scope", text, None, TODAY)
+    for word in words:
+        assert word in decision.reply.text
+    assert "In danger? Call 112" in decision.reply.text
+    assert "Ik spreek alleen Nederlands" in decision.reply.text
+
+
+def test_asking_in_dutch_whether_the_bot_speaks_english(knowledge):
+    text = answer_message(knowledge, "non_dutch", "spreek je ook engels", None, TODAY).reply.text
+    assert "alleen Nederlands" in text and "only speak Dutch" in text and "112" in text
+
+
+def test_danger_with_typos_gets_112(knowledge):
+    decision = answer_message(knowledge, "labour_exploitation", "ik word mishandelt door mijn baas", None, TODAY)
+    assert decision.reply.topic_id == "acute_danger"
+
+
+def test_unsure_nlu_still_answers_two_questions(knowledge):
+    ranking = [("nlu_fallback", 0.4), ("debate_date", 0.3), ("debate_location", 0.25)]
+    decision = suggest_topics(knowledge, "wanneer en waar vond het overleg plaats", ranking, None, TODAY)
+    assert not decision.buttons
+    assert "Troelstrazaal" in decision.reply.text and "5 december 2019" in decision.reply.text
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "last_topic", "topic"),
+    [
+        # NLU heard no question, but the message points back and names a form.
+        ("out_of_scope", "en welke gaat over bedelen?", "trafficking_forms", "criminal_exploitation"),
+        # A pronoun points back; the previous answer links nothing for "who", so it is repeated.
+        ("debate_minister", "en met wie doen ze dat", "comensha_and_municipalities", "comensha_and_municipalities"),
+        # A leading "en" with another topic named: NLU's topic stands.
+        ("rapporteur", "en wie is de rapporteur dan", "debate_date", "rapporteur"),
+    ],
+)
+def test_short_messages_that_point_back(knowledge, intent, text, last_topic, topic):
+    assert answer_message(knowledge, intent, text, last_topic, TODAY).reply.topic_id == topic
+
+
+@pytest.mark.parametrize(
+    ("ranking", "text", "topic"),
+    [
+        # Danger among the doubts: the likeliest help topic, which names 112.
+        ([("nlu_fallback", 0.4), ("situation_sexual", 0.35), ("acute_danger", 0.33)],
+         "mijn nichtje moet nu met een man mee", "situation_sexual"),
+        # The likeliest topic links the aspect asked.
+        ([("nlu_fallback", 0.4), ("programme", 0.3), ("debate_minister", 0.28)],
+         "om welke reden moet de opsporing effectiever", "detection_aim"),
+        # A claimed value the likeliest topic can check.
+        ([("nlu_fallback", 0.4), ("debate_date", 0.3), ("debate_location", 0.28)],
+         "was het overleg in 2021?", "debate_date"),
+    ],
+)
+def test_unsure_nlu_answers_when_the_doubt_is_harmless(knowledge, ranking, text, topic):
+    decision = suggest_topics(knowledge, text, ranking, None, TODAY)
+    assert not decision.buttons and decision.reply.topic_id == topic

@@ -137,3 +137,9 @@ def test_name_scores_are_typo_tolerant_for_long_names_only():
     assert name_score("de slachtofermonitor", "slachtoffermonitor") >= 88
     assert name_score("wat doet de avim", "avim") > 100
     assert name_score("wat doet de avm", "avim") == 0
+
+
+def test_a_statement_with_a_question_mark_is_a_yes_no_question():
+    assert is_yes_no_question("Dat valt ook onder mensenhandel?")
+    assert not is_yes_no_question("Bij welke afdeling komen de specialisten?")
+    assert not is_yes_no_question("en hoe zit dat met de politie?")

@@ -1,7 +1,6 @@
 import pytest
 
 from bot.dialogue import SITUATION_TOPICS
-
 from bot.safety import sounds_like_danger
 
 
