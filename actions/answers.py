@@ -12,8 +12,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import SafeAction
 from bot.dialogue import Decision, answer_message, suggest_topics
 from bot.knowledge import get_knowledge
+from bot.languages import warm_up
 
 LAST_TOPIC_SLOT = "last_topic"
+
+# The action server imports this module at start-up: load language models there (0.3 s).
+warm_up()
 
 
 def _send(dispatcher: CollectingDispatcher, decision: Decision,

@@ -13,7 +13,6 @@ citizen matters more than a notice in English to a tourist saying "hi".
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -82,16 +81,19 @@ def _is_dutch_word(word: str, vocabulary: frozenset[str]) -> bool:
     return match is not None
 
 
-_detector_lock = threading.Lock()
-
-
 @lru_cache(maxsize=1)
 def _detector():
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-    with _detector_lock:
-        languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in _DETECTED]
-        return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
+    languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in _DETECTED]
+    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
+
+
+def warm_up() -> None:
+    """Load the language models, the Dutch vocabulary and the danger words now, not on a citizen's message."""
+    detect_language("this loads the language models before the first message arrives")
+    sounds_like_danger_abroad("")
+    _danger_cues()
 
 
 def dutch_share(text: str) -> float:
