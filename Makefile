@@ -22,7 +22,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) bot/rasa_components.py bot/nlp.py
 
 .PHONY: help setup train run shell test lint purge-conversations bench clean \
-        check nieuw-onderwerp rapport kwaliteit scale-up scale-down scale-status validate-deploy
+        check leesbaarheid nieuw-onderwerp rapport kwaliteit scale-up scale-down scale-status validate-deploy
 
 help:
 	@echo "make run    set up, train if needed, start the assistant (REST: http://localhost:5005/webhooks/rest/webhook)"
@@ -34,6 +34,7 @@ help:
 	@echo "make scale-down             stop what scale-up started (scale-status: what runs)"
 	@echo "Support staff (docs/beheer.md):"
 	@echo "make check            check answers and training data, errors in plain Dutch"
+	@echo "make leesbaarheid      how easy each answer is to read (words per sentence, long words, Flesch-Douma)"
 	@echo "make nieuw-onderwerp  add a question/topic (ARGS=\"--id ... --titel ...\" for non-interactive)"
 	@echo "make rapport          what citizens asked that the bot could not answer (VAN=, TOT=)"
 	@echo "make kwaliteit        model quality report (5-fold cross-validation), fails below accuracy/macro-F1 0.90 or an intent's F1 0.85"
@@ -116,6 +117,9 @@ scale-status: $(VENV)/.installed
 # Support staff (docs/beheer.md).
 check: $(VENV)/.installed
 	$(PY) -m bot.staff.check
+
+leesbaarheid: $(VENV)/.installed
+	$(PY) -m bot.staff.readability
 
 nieuw-onderwerp: $(VENV)/.installed
 	$(PY) -m bot.staff.add_topic $(ARGS)

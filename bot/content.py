@@ -107,6 +107,8 @@ class LanguageCopy:
 class Content:
     updated: dt.date
     page_title: str
+    # When the page was written, as citizens read it ("december 2019"): in every source line.
+    page_date: str | None
     debate_date: dt.date
     debate_label: str
     # The page's first heading: its title line, above the introduction.
@@ -271,6 +273,7 @@ def parse_content(raw: object, headings: list[str]) -> Content:
     return Content(
         updated=_date(_require(raw, "updated", "answers file"), "updated"),
         page_title=_text(_require(page, "title", "page"), "page.title"),
+        page_date=_text(page["date"], "page.date") if isinstance(page, Mapping) and "date" in page else None,
         debate_date=_date(_require(debate, "date", "debate"), "debate.date"),
         debate_label=_text(_require(debate, "label", "debate"), "debate.label"),
         intro_heading=headings[0],

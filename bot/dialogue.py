@@ -120,7 +120,12 @@ def _several(knowledge: Knowledge, intent: str | None, text: str | None) -> list
     split = split_questions(text)
     base = _question_topic(knowledge, intent)
     if split is None:
-        return []
+        # "wat voor specialisten komen er en waarom?": two aspects of one topic.
+        if base is None or not re.search(r"\ben\b", fold(text or "")):
+            return []
+        asked = [aspect for aspect in aspects(text) if aspect in (*DIRECT_ASPECTS, "where")]
+        found = _unique(knowledge.linked(base, [aspect]) for aspect in asked)
+        return found if len(found) >= 2 else []
     if split.shared_aspects:
         if base is None:
             return []

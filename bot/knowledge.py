@@ -59,10 +59,13 @@ class Knowledge:
         return intent in self.content.followups
 
     def source_line(self, topic: Topic) -> str | None:
+        page = self.content.page_title
+        if self.content.page_date:
+            page = f"{page} ({self.content.page_date})"
         if topic.section == self.content.intro_heading:
-            return f"Bron: de pagina {self.content.page_title} (inleiding)."
+            return f"Bron: de pagina {page}, inleiding."
         if topic.section:
-            return f"Bron: de pagina {self.content.page_title}, onderdeel ‘{topic.section}’."
+            return f"Bron: de pagina {page}, onderdeel ‘{topic.section}’."
         if topic.source:
             return f"Bron: {topic.source}."
         return None
@@ -86,10 +89,7 @@ class Knowledge:
         text = "\n".join(self.answer_text(topic_id, today) for topic_id in topic_ids)
         sources = list(dict.fromkeys(line for line in map(self.source_line, topics) if line))
         if len(sources) > 1:
-            sections = list(dict.fromkeys(t.section or t.source or "" for t in topics))
-            source_line = "Bron: " + "; ".join(
-                line.removeprefix("Bron: ").rstrip(".") for line in sources) + "."
-            del sections
+            source_line = "Bron: " + "; ".join(line.removeprefix("Bron: ").rstrip(".") for line in sources) + "."
         else:
             source_line = sources[0] if sources else None
         return Reply(topic_ids[-1], text, source_line)

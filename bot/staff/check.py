@@ -41,6 +41,7 @@ import yaml
 from bot.content import KIND_DETAIL, KIND_SYSTEM, ContentError, parse_content
 from bot.page import parse_sections
 from bot.pii import PUBLIC_NUMBERS, redact
+from bot.staff import readability
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,6 +52,8 @@ STORIES_DIR = "data/stories"
 ANSWERS_FILE = "bot/content/answers.yml"
 PAGE_FILE = "bot/content/page.txt"
 HELDOUT_DIR = "tests/nlu"
+# Where `make nieuw-onderwerp` adds a new topic's test questions; every file in HELDOUT_DIR counts.
+HELDOUT_FILE = f"{HELDOUT_DIR}/heldout.yml"
 # Everything the check reads; bot.staff.add_topic copies these to try a change first.
 CHECKED_PATHS = (DOMAIN_FILE, NLU_DIR, RULES_DIR, STORIES_DIR, "bot/content", "tests/nlu")
 
@@ -746,6 +749,15 @@ def check_answers(project: Project) -> None:
                             f"het antwoord heeft {sentences} zinnen; maximaal {MAX_SENTENCES}",
                             "Maak het korter: 1 tot 4 korte zinnen. Meer uitleg kan in een apart onderwerp "
                             "waar 'more:' naar verwijst.", line)
+            figures = readability.measure(text)
+            if not figures.is_b1:
+                project.add(ERROR, ANSWERS_FILE, place,
+                            f"het antwoord is niet eenvoudig genoeg (B1): gemiddeld "
+                            f"{figures.words_per_sentence:.0f} woorden per zin (hoogstens "
+                            f"{readability.MAX_AVERAGE_WORDS:.0f}), langste zin {figures.longest_sentence} woorden "
+                            f"(hoogstens {readability.MAX_SENTENCE_WORDS})",
+                            "Knip lange zinnen in tweeën en gebruik gewone woorden. `make leesbaarheid` toont "
+                            "de cijfers van elk antwoord.", line)
             if len(text) > MAX_ANSWER_CHARS:
                 project.add(ERROR, ANSWERS_FILE, place,
                             f"het antwoord is {len(text)} tekens lang; maximaal {MAX_ANSWER_CHARS}",

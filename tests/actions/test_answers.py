@@ -13,15 +13,15 @@ async def test_answer_before_the_debate_uses_future_tense(dispatcher):
     action = ActionAnswer(today=lambda: BEFORE)
     events = await action.run(dispatcher, make_tracker("wanneer is het debat", "debate_date"), {})
     [message] = dispatcher.messages
-    assert "spreekt op donderdag 5 december 2019" in message["text"]
-    assert "Bron: de pagina Uitgelicht: Mensenhandel (inleiding)." in message["text"]
+    assert "is op donderdag 5 december 2019" in message["text"]
+    assert "Bron: de pagina Uitgelicht: Mensenhandel (december 2019), inleiding." in message["text"]
     assert events == [SlotSet("last_topic", "debate_date")]
 
 
 async def test_answer_after_the_debate_uses_past_tense(dispatcher):
     action = ActionAnswer(today=lambda: AFTER)
     await action.run(dispatcher, make_tracker("wanneer was het debat", "debate_date"), {})
-    assert "vond plaats op donderdag 5 december 2019" in dispatcher.messages[0]["text"]
+    assert "was op donderdag 5 december 2019" in dispatcher.messages[0]["text"]
 
 
 async def test_followup_reads_the_last_topic_slot(dispatcher):
@@ -43,7 +43,7 @@ async def test_suggestions_are_buttons_with_human_titles(dispatcher):
     [message] = dispatcher.messages
     assert message["text"].startswith("Ik weet niet zeker wat u bedoelt")
     assert [b["title"] for b in message["buttons"]] == [
-        "Waar lees ik het verslag van het debat?", "Hoe kan ik het debat live volgen?", "Iets anders"]
+        "Waar lees ik het verslag van het overleg?", "Hoe was het overleg live te volgen?", "Iets anders"]
 
 
 async def test_empty_message_gets_a_reply(dispatcher):

@@ -21,7 +21,7 @@ def test_greeting_introduces_the_bot_and_asks_for_no_personal_details(bot):
 
 
 def test_debate_date_is_in_the_past_tense_today(bot):
-    assert "vond plaats op donderdag 5 december 2019" in bot.text("wanneer is het debat")
+    assert "was op donderdag 5 december 2019" in bot.text("wanneer is het debat")
 
 
 def test_followup_uses_the_previous_answer(bot):

@@ -25,12 +25,12 @@ def test_phase(today, phase):
 def test_date_answer_uses_future_tense_before_the_debate():
     text = get_knowledge().reply("debate_date", dt.date(2019, 11, 20)).text
     assert "5 december 2019" in text
-    assert "spreekt op" in text and "vond plaats" not in text
+    assert "is op donderdag 5 december 2019" in text and "was op" not in text
 
 
 def test_date_answer_uses_past_tense_and_points_to_the_report_afterwards():
     text = get_knowledge().reply("debate_date", dt.date(2020, 1, 10)).text
-    assert "vond plaats" in text and "5 december 2019" in text
+    assert "was op donderdag 5 december 2019" in text
     assert "verslag" in text
 
 

@@ -54,7 +54,7 @@ def test_unsure_nlu_offers_two_topics_and_something_else(knowledge):
     decision = suggest_topics(knowledge, "wanneer waar", ranking, None, TODAY)
     assert "Bedoelt u" in decision.reply.text
     assert [b.title for b in decision.buttons] == [
-        "Wanneer is het debat?", "Waar vindt het debat plaats?", "Iets anders"]
+        "Wanneer was het overleg?", "Waar vond het overleg plaats?", "Iets anders"]
     assert [b.payload for b in decision.buttons] == ["/debate_date", "/debate_location", "/something_else"]
 
 
@@ -128,7 +128,7 @@ def test_a_why_followup_without_context_explains_what_the_bot_can_do(knowledge):
         ("debate_date", "Was het overleg in 2021?", "Nee.", "5 december 2019"),
         ("debate_date", "was het debat in 2019", "Ja.", "5 december 2019"),
         ("debate_date", "klopt het dat het overleg in de Thorbeckezaal was", "Nee.", "Troelstrazaal"),
-        ("debate_minister", "kwam de minister-president naar het overleg?", "Nee.", "Staatssecretaris"),
+        ("debate_minister", "kwam de minister-president naar het overleg?", "Nee.", "staatssecretaris"),
         ("programme", "doen er zes ministeries mee aan het programma", "Nee.", "vier"),
         ("international_cooperation", "werkt de politie samen met Roemenie?", "Nee.", "Polen"),
         ("police_priority", "heeft mensenhandel voorrang bij de politie?", "Ja.", "vier thema"),
@@ -164,7 +164,7 @@ def test_two_questions_in_one_message_get_two_answers(knowledge):
     decision = answer_message(knowledge, "debate_location", "waar en wanneer was dat overleg", None, TODAY)
     assert "Troelstrazaal" in decision.reply.text and "5 december 2019" in decision.reply.text
     decision = answer_message(knowledge, "avim", "wat doet de avim en wie financiert dat", None, TODAY)
-    assert "Vreemdelingenpolitie" in decision.reply.text and "Justitie en Veiligheid stelt" in decision.reply.text
+    assert "Vreemdelingenpolitie" in decision.reply.text and "extra geld geven" in decision.reply.text
 
 
 @pytest.mark.parametrize(
@@ -175,7 +175,7 @@ def test_two_questions_in_one_message_get_two_answers(knowledge):
 def test_a_described_situation_names_the_form_and_where_to_go(knowledge, intent, form):
     text = answer_message(knowledge, intent, "mijn buurjongen moet elke dag iets doen voor een man", None,
                           TODAY).reply.text
-    assert text.startswith("Is er direct gevaar? Bel dan meteen 112.")
+    assert "112" in text.split(".")[0]
     assert form in text and "0900-8844" in text and "0800-7000" in text and "comensha.nl" in text
 
 
@@ -252,3 +252,9 @@ def test_short_messages_that_point_back(knowledge, intent, text, last_topic, top
 def test_unsure_nlu_answers_when_the_doubt_is_harmless(knowledge, ranking, text, topic):
     decision = suggest_topics(knowledge, text, ranking, None, TODAY)
     assert not decision.buttons and decision.reply.topic_id == topic
+
+
+def test_two_aspects_of_one_topic_get_both_facts(knowledge):
+    decision = answer_message(knowledge, "avim_reinforcement", "welke specialisten komen erbij en waarom", None,
+                              TODAY)
+    assert "analisten" in decision.reply.text and "broedplaats" in decision.reply.text
