@@ -28,6 +28,7 @@ def _create_secret_file(path: Path) -> None:
     # temporary file and linked into place, so no process ever reads a
     # half-written file and exactly one secret wins.
     path.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(path.parent, 0o700)
     draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as handle:

@@ -11,6 +11,7 @@ profile (several replicas) uses ``CheckedSQLTrackerStore`` on PostgreSQL.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -51,6 +52,32 @@ CREATE INDEX IF NOT EXISTS ix_events_sender_id ON events (sender_id);
 """
 
 
+def _open_private_database(db: str) -> sqlite3.Connection:
+    """The conversation database, readable by this user only (folder 0700, files 0600).
+
+    Conversations are personal data: the folder and every SQLite file (including the
+    WAL and shared-memory files SQLite creates next to it) are private, also when a
+    test or a replica creates them, so the umask is tightened while they are made.
+    """
+    folder = Path(db).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    previous = os.umask(0o077)
+    try:
+        # Autocommit: each turn's events are one executemany, committed at once.
+        connection = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.executescript(_SCHEMA)
+    finally:
+        os.umask(previous)
+    for suffix in ("", "-wal", "-shm"):
+        path = Path(f"{db}{suffix}")
+        if path.exists():
+            os.chmod(path, 0o600)
+    return connection
+
+
 class SQLiteBackedTrackerStore(InMemoryTrackerStore):
     """Registered in endpoints.yml as ``type: bot.tracker_store.SQLiteBackedTrackerStore``."""
 
@@ -58,12 +85,7 @@ class SQLiteBackedTrackerStore(InMemoryTrackerStore):
                  db: str = DEFAULT_DB, **kwargs: Any) -> None:
         kwargs.pop("host", None)
         super().__init__(domain, event_broker, **kwargs)
-        Path(db).parent.mkdir(parents=True, exist_ok=True)
-        # Autocommit: each turn's events are one executemany, committed at once.
-        self._db = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._db = _open_private_database(db)
         # Per conversation: how many events of the tracker last handed out are stored.
         self._stored_in_view: dict[str, int] = {}
 

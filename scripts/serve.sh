@@ -32,7 +32,7 @@ if [[ "${PROFILE:-local}" == "production" ]]; then
   grep -E '^ok' "$checks" || true; rm -f "$checks"
 else
   CONFIG_DIR=.
-  mkdir -p var
+  mkdir -p var && chmod 700 var
   # Keep the promise of the privacy notice: nothing older than 30 days stays stored.
   # (Production runs the same command daily from cron, see README.)
   "$VENV/bin/python" -m bot.retention --days "${RETENTION_DAYS:-30}" || true

@@ -42,3 +42,20 @@ async def test_events_are_appended_once_and_survive_a_restart(tmp_path):
     assert again.latest_message.text == "hallo"
     assert "abc-12345678" in await restarted.keys()
     assert purge(f"sqlite:///{db}", days=1, now=again.events[-1].timestamp + 2 * 86_400) == 1
+
+
+def test_the_conversation_database_is_private(tmp_path):
+    import os
+    import stat
+
+    from rasa.shared.core.domain import Domain
+
+    from bot.tracker_store import SQLiteBackedTrackerStore
+
+    folder = tmp_path / "var"
+    folder.mkdir(mode=0o755)
+    db = folder / "conversations.db"
+    SQLiteBackedTrackerStore(Domain.empty(), db=str(db))
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    for path in folder.iterdir():
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path.name
