@@ -55,7 +55,7 @@ DIRECT_ASPECTS = ("money", "period", "why", "count", "who", "when")
 # a pronoun or pronominal adverb ("en wat gaat de staatssecretaris daarmee doen?")
 # always points back; a leading "en" only when the message names no other topic.
 _POINTS_BACK = re.compile(r"\b(?:ermee|daarmee|daarvan|ervan|daarover|erover|daarvoor|ervoor|daarbij|erbij"
-                          r"|dat|die|dit|hun|hen|hij|zij|ze)\b")
+                          r"|daaraan|eraan|daar\b.*\b(?:aan|mee|bij|voor|van|over)|dat|die|dit|hun|hen|hij|zij|ze)\b")
 _CONTINUES = re.compile(r"^(?:en|maar|dus|oke?|ok)\b")
 _FOLLOWUP_MAX_WORDS = 9
 # Aspects for which repeating the previous answer is the right reply when it links
@@ -241,7 +241,10 @@ def answer_message(knowledge: Knowledge, intent: str | None, text: str | None,
     if several:
         return _decide(knowledge, several, text, today, last_topic)
     if knowledge.is_followup(intent):
-        topic_id = knowledge.resolve_followup(intent, last_topic, aspects(text))
+        # A pronoun that points back beats the follow-up's default topic ("en met wie
+        # werken ze samen?" after CoMensha is about CoMensha, not about the debate).
+        topic_id = (_followup_by_words(knowledge, text, last_topic, intent)
+                    or knowledge.resolve_followup(intent, last_topic, aspects(text)))
         return Decision(knowledge.reply(topic_id, today), context_topic=topic_id)
     target = _followup_by_words(knowledge, text, last_topic, intent)
     if target:

@@ -258,3 +258,17 @@ def test_two_aspects_of_one_topic_get_both_facts(knowledge):
     decision = answer_message(knowledge, "avim_reinforcement", "welke specialisten komen erbij en waarom", None,
                               TODAY)
     assert "analisten" in decision.reply.text and "broedplaats" in decision.reply.text
+
+
+def test_a_pronoun_beats_the_followup_default(knowledge):
+    decision = answer_message(knowledge, "followup_who", "en met wie doen ze dat", "comensha_and_municipalities",
+                              TODAY)
+    assert decision.reply.topic_id == "comensha_and_municipalities"
+    # Without a pronoun and without context the default still holds.
+    assert answer_message(knowledge, "followup_who", "en wie", None, TODAY).reply.topic_id == "debate_minister"
+
+
+def test_a_split_pronominal_adverb_points_back(knowledge):
+    # "daar ... mee" is "daarmee" split in two, as Dutch does.
+    decision = answer_message(knowledge, "followup_who", "wie doen daar eigenlijk aan mee", "programme", TODAY)
+    assert decision.reply.topic_id == "programme_partners"
