@@ -26,6 +26,7 @@ can check a copy of the project.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import difflib
 import re
 import sys
@@ -152,6 +153,8 @@ class Project:
     followup_lines: dict[str, int] = field(default_factory=dict)
     headings: list[str] | None = None
     heading_lines: dict[str, int] = field(default_factory=dict)
+    # The `updated:` date of the answers file, once checked.
+    updated: dt.date | None = None
 
     def add(self, level: str, file: str, where: str, problem: str, advice: str, line: int = 0) -> None:
         self.findings.append(Finding(level, file, where, problem, advice, line))
@@ -804,6 +807,22 @@ def _report_links(project: Project, place: str, line: int, problems: list[LinkPr
                         "hem toe te voegen aan ALLOWED_DOMAINS in bot/staff/check.py.", line)
 
 
+def check_updated(project: Project, today: dt.date | None = None) -> None:
+    """The `updated:` date staff set when they change an answer: a real date, not in the future."""
+    raw = project.answers if isinstance(project.answers, Mapping) else {}
+    value = raw.get("updated")
+    if value is None:
+        return
+    try:
+        updated = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    except ValueError:
+        return  # check_answers_schema reports a malformed date
+    if updated > (today or dt.date.today()):
+        project.add(ERROR, ANSWERS_FILE, "updated", f"de datum {updated:%d-%m-%Y} ligt in de toekomst",
+                    "Zet bij `updated:` de datum van vandaag (JJJJ-MM-DD).", project.top_lines.get("updated", 0))
+    project.updated = updated
+
+
 def run_checks(root: Path) -> tuple[Project, list[Finding]]:
     """All checks on the project at ``root``; findings sorted errors first, then by place."""
     project = load_project(root)
@@ -812,6 +831,7 @@ def run_checks(root: Path) -> tuple[Project, list[Finding]]:
     check_examples(project)
     check_heldout(project)
     check_answers(project)
+    check_updated(project)
     findings = sorted(set(project.findings),
                       key=lambda f: (not f.is_error, f.file, f.line, f.where, f.problem))
     return project, findings
@@ -828,7 +848,9 @@ def summary(project: Project, findings: list[Finding], warnings_shown: bool = Tr
     if errors:
         return (f"{errors} fout{'en' if errors != 1 else ''} gevonden{extra}. "
                 "Los ze op en draai `make check` opnieuw.")
-    return f"Alles in orde: {counted} gecontroleerd{extra}."
+    stamp = (f" Antwoorden laatst bijgewerkt op {project.updated:%d-%m-%Y} (`updated:` in {ANSWERS_FILE})."
+             if project.updated else "")
+    return f"Alles in orde: {counted} gecontroleerd{extra}.{stamp}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from bot.staff import readability
 from bot.staff.check import normalise
 from bot.training_data import training_examples
 
@@ -329,6 +330,15 @@ def write_outputs(out: Path, scores: list[IntentScore], accuracy: float, macro_f
         lines.append("Geen verwisselingen.")
     if chart:
         lines += ["", "## Verwarringsmatrix", "", "![Verwarringsmatrix](verwarringsmatrix.png)"]
+    lines += ["", "## Leesbaarheid van de antwoorden", "",
+              (f"B1: gemiddeld hoogstens {readability.MAX_AVERAGE_WORDS:.0f} woorden per zin, geen zin boven "
+               f"{readability.MAX_SENTENCE_WORDS} woorden (`make check` dwingt dit af; `make leesbaarheid` toont "
+               "alle antwoorden)."), "",
+              "| Antwoord | Woorden per zin | Langste zin | Lange woorden | Flesch-Douma |", "|---|---|---|---|---|"]
+    measured = sorted(((name, readability.measure(text)) for name, text in readability.answer_texts()),
+                      key=lambda row: -row[1].words_per_sentence)
+    lines += [f"| {name} | {nl_number(figures.words_per_sentence, 1)} | {figures.longest_sentence} | "
+              f"{figures.long_word_share:.0%} | {figures.flesch_douma:.0f} |" for name, figures in measured[:TOP_PAIRS]]
     lines += ["", "Tabellen: `per_intent.csv` en `verwarde_paren.csv`. Rasa's eigen uitvoer staat in `rasa/`.", ""]
     (out / "kwaliteit.md").write_text("\n".join(lines), encoding="utf-8")
 

@@ -318,3 +318,18 @@ def test_count_sentences():
     assert check.count_sentences("Is er gevaar? Bel dan 112. Een vermoeden meldt u via 0900-8844.") == 3
     assert check.count_sentences("Zie comensha.nl voor hulp.") == 1
     assert check.count_sentences("Uitgelicht: Mensenhandel. Bijvoorbeeld: wat het is.") == 2
+
+
+def test_updated_date_is_shown_and_may_not_lie_in_the_future(project):
+    import datetime as dt
+
+    from tests.staff.conftest import replace_in
+
+    checked, findings = check.run_checks(project)
+    assert "Antwoorden laatst bijgewerkt op" in check.summary(checked, findings)
+    future = dt.date.today() + dt.timedelta(days=3)
+    text = (project / check.ANSWERS_FILE).read_text(encoding="utf-8")
+    current = next(line for line in text.splitlines() if line.startswith("updated:"))
+    replace_in(project / check.ANSWERS_FILE, current, f"updated: {future.isoformat()}")
+    _, findings = check.run_checks(project)
+    assert any(f.is_error and "ligt in de toekomst" in str(f) for f in findings)
