@@ -75,7 +75,10 @@ _QUESTION_WORD = r"(?:wat|wie|waar|wanneer|waarom|hoe|hoeveel|welke|welk|sinds w
 _SHARED_QUESTION = re.compile(rf"^(?:en )?(?P<first>{_QUESTION_WORD}) en (?P<second>{_QUESTION_WORD})\b")
 # "wat is mensenhandel en welke vormen zijn er": a second question after "en" or "?".
 _SECOND_QUESTION = re.compile(
-    rf"\?\s+|,?\s+(?:en|of) (?=(?:(?:in|bij|met|voor|over|op|van|naar) )?{_QUESTION_WORD}\b)")
+    rf"\?\s+|,?\s+(?:en|of) (?=(?:(?:in|bij|met|voor|over|op|van|naar) )?{_QUESTION_WORD}\b)"
+    # "... en kan ik later nalezen wat er is gezegd?": a yes/no question after "en".
+    r"|,?\s+en (?=(?:kan|kun|mag|moet|is|zijn|heeft|hebben|wordt|worden|komt|komen|gaat|gaan|bestaat)"
+    r" (?:ik|u|je|jij|er|het|ze|hij|zij|men)\b)")
 _QUESTION_WORD_ASPECT = {"wanneer": "when", "sinds wanneer": "when", "waar": "where", "wie": "who",
                          "waarom": "why", "hoeveel": "count"}
 

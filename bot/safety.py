@@ -28,6 +28,9 @@ _DANGER_PATTERNS = [
     rf"\b(?:durf|kan|mag)\s+{_WORDS}niet\s+(?:\w+\s+){{0,2}}(?:weg|vluchten|ontsnappen)",
     r"\b(?:mag|kan|durf)\s+(?:\w+\s+){0,3}niet\s+(?:naar\s+)?buiten\b",
     r"\bhelp\s*(?:me|mij)\b|\bred\s+(?:me|mij)\b",
+    # A message that opens with a cry for help: "help!", "plz help er staat een man ..."
+    # (a bare "help" asks what the bot can do, and is answered so).
+    r"^\W*(?:plz|pls|please|aub|alsjeblieft|alstublieft)?\W*help+(?:\s*!|\W+(?!(?:bij|met|je|jij|u)\b)\w)",
     r"\bin (?:direct |acuut |groot )?gevaar\b",
     r"\bik ben (?:zo |heel |erg )?bang\b",
     r"\b(?:paspoort|id|identiteitsbewijs|papieren)\b.*\b(?:afgepakt|afgenomen|ingenomen|ingehouden|houdt|houden)\b",

@@ -272,3 +272,9 @@ def test_a_split_pronominal_adverb_points_back(knowledge):
     # "daar ... mee" is "daarmee" split in two, as Dutch does.
     decision = answer_message(knowledge, "followup_who", "wie doen daar eigenlijk aan mee", "programme", TODAY)
     assert decision.reply.topic_id == "programme_partners"
+
+
+def test_an_open_and_a_yes_no_question_in_one_message(knowledge):
+    decision = answer_message(knowledge, "debate_watch_live",
+                              "hoe volg ik het overleg live en kan ik het later nalezen", None, TODAY)
+    assert "Debat Direct" in decision.reply.text and "woordelijk verslag" in decision.reply.text

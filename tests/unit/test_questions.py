@@ -143,3 +143,8 @@ def test_a_statement_with_a_question_mark_is_a_yes_no_question():
     assert is_yes_no_question("Dat valt ook onder mensenhandel?")
     assert not is_yes_no_question("Bij welke afdeling komen de specialisten?")
     assert not is_yes_no_question("en hoe zit dat met de politie?")
+
+
+def test_a_yes_no_question_after_en_is_a_second_question():
+    parts = split_questions("hoe kan ik het overleg live volgen en kan ik het later nalezen")
+    assert parts is not None and parts.fragments == ("hoe kan ik het overleg live volgen", "kan ik het later nalezen")

@@ -81,3 +81,13 @@ def test_no_harmless_example_is_taken_for_danger():
     flagged = [(intent, text) for intent, text in _non_danger_examples()
                if intent not in SITUATION_TOPICS and sounds_like_danger(text)]
     assert not flagged
+
+
+@pytest.mark.parametrize("message", ["plz help er staat een man voor de deur", "Help!", "help, hij komt eraan"])
+def test_a_message_that_opens_with_help_is_danger(message):
+    assert sounds_like_danger(message)
+
+
+@pytest.mark.parametrize("message", ["help", "helpp", "help bij het zoeken naar het verslag"])
+def test_help_alone_or_with_a_task_is_not_danger(message):
+    assert not sounds_like_danger(message)
