@@ -156,20 +156,40 @@
   }
 
   const URL_PATTERN = /\bhttps?:\/\/[^\s<>"]+/gi;
+  // The help lines the answers give, as the citizen can tap them on a phone, and the
+  // websites they name. Only these: any other number or name stays plain text.
+  const PHONE_NUMBERS = ["+31 343 578 844", "0900-8844", "0800-7000", "0800-5151", "0800-0432", "112"];
+  const NAMED_SITES = ["comensha.nl", "www.tweedekamer.nl", "tweedekamer.nl", "nationaalrapporteur.nl"];
+  const escapeRegExp = (value) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const LINK_PATTERN = new RegExp(
+    URL_PATTERN.source +
+      "|(?<![\\w+\\-/.])(?:" + PHONE_NUMBERS.map(escapeRegExp).join("|") + ")(?![\\w\\-])" +
+      "|(?<![\\w./@-])(?:" + NAMED_SITES.map(escapeRegExp).join("|") + ")(?![\\w/-])",
+    "gi"
+  );
 
-  // Plain text, except http(s) addresses, which become links. Nothing is parsed as
-  // HTML, so markup and javascript: links in an answer stay visible, inert text.
+  function linkFor(raw) {
+    if (/^https?:/i.test(raw)) return { href: webUrl(raw), external: true };
+    if (/^[+\d]/.test(raw)) return { href: "tel:" + raw.replace(/[^\d+]/g, ""), external: false };
+    return { href: webUrl("https://" + raw.toLowerCase()), external: true };
+  }
+
+  // Plain text, except http(s) addresses, the help lines (tel: links) and the named
+  // websites, which become links. Nothing is parsed as HTML, so markup and
+  // javascript: links in an answer stay visible, inert text.
   function appendText(parent, text, withLinks) {
     let last = 0;
     if (withLinks) {
-      for (const match of text.matchAll(URL_PATTERN)) {
-        const raw = match[0].replace(/[.,;:!?)\]'"’]+$/, "");
-        const href = webUrl(raw);
-        if (!href || match.index < last) continue;
+      for (const match of text.matchAll(LINK_PATTERN)) {
+        const raw = /^https?:/i.test(match[0]) ? match[0].replace(/[.,;:!?)\]'"’]+$/, "") : match[0];
+        const link = linkFor(raw);
+        if (!link.href || match.index < last) continue;
         parent.appendChild(document.createTextNode(text.slice(last, match.index)));
-        const link = el("a", "mhc-link", raw, { href: href, rel: "noopener noreferrer", target: "_blank" });
-        link.appendChild(el("span", "mhc-sr", TEXT.newWindow));
-        parent.appendChild(link);
+        const attributes = { href: link.href };
+        if (link.external) Object.assign(attributes, { rel: "noopener noreferrer", target: "_blank" });
+        const anchor = el("a", "mhc-link", raw, attributes);
+        if (link.external) anchor.appendChild(el("span", "mhc-sr", TEXT.newWindow));
+        parent.appendChild(anchor);
         last = match.index + raw.length;
       }
     }

@@ -43,6 +43,22 @@ def test_markup_and_javascript_links_in_answers_stay_inert_text(chat: Chat, page
     assert watch.dialogs == []
 
 
+def test_the_help_lines_of_the_crisis_answer_can_be_tapped(chat: Chat, page) -> None:
+    chat.load().open()
+    chat.ask("ik word bedreigd en durf niet naar huis")
+    links = {a.inner_text().replace("(opent in een nieuw venster)", "").strip(): a.get_attribute("href")
+             for a in chat.log.locator("a").all()}
+    assert links.get("112") == "tel:112"
+    assert links.get("comensha.nl", "").startswith("https://comensha.nl")
+    # Only the help lines: an ordinary number in the same text is no link.
+    page.route(WEBHOOK, lambda route: route.fulfill(json=[{
+        "recipient_id": "fake", "text": "Bel 0900-8844 of 06-12345678, niet 1120."}]), times=1)
+    chat.ask("nog een vraag")
+    last = chat.log.locator(".mhc-bot").last
+    hrefs = [a.get_attribute("href") for a in last.locator("a").all()]
+    assert hrefs == ["tel:09008844"]
+
+
 def test_markup_typed_by_the_user_is_shown_as_text(chat: Chat, page, watch) -> None:
     chat.load().open()
     chat.ask("<b>wat is</b> <img src=x onerror=alert(1)> mensenhandel")
