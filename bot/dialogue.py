@@ -92,12 +92,20 @@ def _override(knowledge: Knowledge, text: str | None, today: dt.date,
     """
     if not has_readable_content(text):
         return Decision(knowledge.reply(EMPTY_MESSAGE_TOPIC, today), context_topic=last_topic)
+    if is_button_payload(text):
+        # A button the bot itself offered ("/debate_location"): its topic, in no language.
+        return None
     language = detect_language(text)
     if language.code != DUTCH and knowledge.content.languages:
         return _other_language(knowledge, language.code, str(text), last_topic)
     if sounds_like_danger(text) and intent not in SITUATION_TOPICS:
         return Decision(knowledge.reply(DANGER_TOPIC, today), context_topic=DANGER_TOPIC)
     return None
+
+
+def is_button_payload(text: str | None) -> bool:
+    """True for an "/intent" payload sent by a button (the channel lets only offered ones through)."""
+    return bool(text) and re.fullmatch(r"/[a-z_]+", str(text).strip()) is not None
 
 
 def _question_topic(knowledge: Knowledge, intent: str | None) -> str | None:
@@ -237,6 +245,10 @@ def answer_message(knowledge: Knowledge, intent: str | None, text: str | None,
     override = _override(knowledge, text, today, last_topic, intent)
     if override:
         return override
+    if is_button_payload(text):
+        topic_id = intent if knowledge.has_topic(intent) else CAPABILITIES_TOPIC
+        context = topic_id if knowledge.content.topic(topic_id).answers_a_question else last_topic
+        return Decision(knowledge.reply(topic_id, today), context_topic=context)
     several = _several(knowledge, intent, text)
     if several:
         return _decide(knowledge, several, text, today, last_topic)

@@ -278,3 +278,11 @@ def test_an_open_and_a_yes_no_question_in_one_message(knowledge):
     decision = answer_message(knowledge, "debate_watch_live",
                               "hoe volg ik het overleg live en kan ik het later nalezen", None, TODAY)
     assert "Debat Direct" in decision.reply.text and "woordelijk verslag" in decision.reply.text
+
+
+@pytest.mark.parametrize(("payload", "topic"), [("/debate_location", "debate_location"),
+                                                ("/something_else", "something_else"),
+                                                ("/feedback_positive", "feedback_positive")])
+def test_a_button_payload_answers_its_topic_in_dutch(knowledge, payload, topic):
+    decision = answer_message(knowledge, topic, payload, "debate_date", TODAY)
+    assert decision.reply.topic_id == topic
