@@ -95,9 +95,31 @@ class Knowledge:
         return Reply(topic_ids[-1], text, source_line)
 
     def linked(self, topic_id: str, aspects: Iterable[str]) -> str | None:
-        """The first topic ``topic_id`` links for one of ``aspects``, if any."""
+        """The first topic ``topic_id`` links for one of ``aspects``, if any.
+
+        A detail without such a link answers for its topic: after "waarom minder
+        registraties?" (a detail of the Slachtoffermonitor), "en welke jaren?" asks
+        the period of the monitor itself.
+        """
+        aspects = list(aspects)
         related = self.content.topic(topic_id).related
-        return next((related[aspect] for aspect in aspects if aspect in related), None)
+        found = next((related[aspect] for aspect in aspects if aspect in related), None)
+        if found is None and not self.content.topic(topic_id).has_intent:
+            parent = self._parents.get(topic_id)
+            if parent:
+                found = next((self.content.topic(parent).related[aspect] for aspect in aspects
+                              if aspect in self.content.topic(parent).related), None)
+        return found
+
+    @cached_property
+    def _parents(self) -> dict[str, str]:
+        """detail -> the first topic with an intent that links to it."""
+        parents: dict[str, str] = {}
+        for topic in self.content.topics.values():
+            if topic.has_intent:
+                for target in topic.related.values():
+                    parents.setdefault(target, topic.topic_id)
+        return parents
 
     def resolve_followup(self, intent: str, last_topic: str | None, aspects: Sequence[str] = ()) -> str:
         """The topic a short follow-up ("en waar?", "wie financiert het?") refers to, given the previous answer.

@@ -22,7 +22,7 @@ _ASPECT_CUES: tuple[tuple[str, str], ...] = (
               r"|\bbudget\b|\bfinanciering\b|\bwie draait .* op\b")),
     ("period", (r"\bperiode\b|\bwelke jaren\b|\bover welke tijd\b|\btijdvak\b|\blooptijd\b"
                r"|\bvan welk jaar\b|\btot welk jaar\b|\bwelk(?:e)? jaar\b")),
-    ("why", (r"\bwaarom\b|\bhoe komt (?:dat|het)\b|\bwaardoor\b|\bom welke reden\b|\bwat is de reden\b"
+    ("why", (r"\bwaarom\b|\bhoe (?:komt|kan) (?:dat|het)\b|\bwaardoor\b|\bom welke reden\b|\bwat is de reden\b"
             r"|\bwat is daar de reden\b|\bhoezo\b")),
     ("count", r"\bhoeveel\b"),
     ("when", r"\bwanneer\b|\bsinds wanneer\b|\bhoe lang\b|\bwelke datum\b|\bwelke dag\b|\bsinds\b"),

@@ -75,3 +75,9 @@ def test_changed_answers_file_is_reloaded_and_a_broken_one_is_ignored(tmp_path, 
     answers.write_text("topics: [broken", encoding="utf-8")
     os.utime(answers, (2, 2))
     assert "H. Bolhaar" in reloading.get().reply("rapporteur", TODAY).text
+
+
+def test_a_detail_answers_other_aspects_through_its_topic(knowledge):
+    assert knowledge.linked("registration_decline_reason", ["period"]) == "victim_monitor_period"
+    assert knowledge.linked("avim_experts", ["money"]) == "avim_funding"  # its own link first
+    assert knowledge.linked("victim_monitor", ["money"]) is None
