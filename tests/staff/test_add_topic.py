@@ -91,7 +91,7 @@ def test_adds_a_topic_in_the_house_format(project, capsys):
     answers_text = (project / check.ANSWERS_FILE).read_text(encoding="utf-8")
     topics_part = answers_text.split("\nfollowups:")[0]
     assert f"\n  {TOPIC_ID}:\n    title: {TITLE}\n    section: {SECTION}\n    answer: >-\n      " in topics_part
-    assert topics_part.rstrip().endswith("# bot uses the default below.")  # its comment stays with followups
+    assert topics_part.rstrip().endswith("# link the bot uses the default below.")  # its comment stays with followups
     raw = yaml.safe_load(answers_text)
     headings = [s.heading for s in parse_sections((project / check.PAGE_FILE).read_text(encoding="utf-8"))]
     content = parse_content(raw, headings)
