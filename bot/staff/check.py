@@ -38,6 +38,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
+from rapidfuzz.distance import Indel
 
 from bot.content import KIND_DETAIL, KIND_SYSTEM, ContentError, parse_content
 from bot.page import parse_sections
@@ -320,9 +321,14 @@ def find_near_duplicates(examples: list[Example]) -> list[tuple[Example, Example
             for j in indices[a + 1:]:
                 if items[i][1].intent != items[j][1].intent and items[i][0] != items[j][0]:
                     add(i, j)
-    long_bags = [i for i, bag in enumerate(bags) if sum(bag.values()) >= 9]
+    sizes = [sum(bag.values()) for bag in bags]
+    # Jaccard >= NEAR_JACCARD needs the smaller bag to be at least that share of the
+    # larger one: sorted by size, the inner loop stops as soon as sizes drift apart.
+    long_bags = sorted((i for i, size in enumerate(sizes) if size >= 9), key=sizes.__getitem__)
     for a, i in enumerate(long_bags):
         for j in long_bags[a + 1:]:
+            if sizes[i] < NEAR_JACCARD * sizes[j]:
+                break
             if items[i][1].intent == items[j][1].intent or items[i][0] == items[j][0]:
                 continue
             union = sum((bags[i] | bags[j]).values())
@@ -341,9 +347,12 @@ def find_near_duplicates(examples: list[Example]) -> list[tuple[Example, Example
                 break
             if example_i.intent == example_j.intent or text_i == text_j:
                 continue
+            # The LCS-based similarity is never below difflib's ratio, so it is an exact
+            # (and much faster) filter; difflib still decides.
+            if Indel.normalized_similarity(text_i, text_j, score_cutoff=NEAR_RATIO) < NEAR_RATIO:
+                continue
             matcher.set_seq1(text_j)
-            if (matcher.real_quick_ratio() >= NEAR_RATIO and matcher.quick_ratio() >= NEAR_RATIO
-                    and matcher.ratio() >= NEAR_RATIO):
+            if matcher.ratio() >= NEAR_RATIO:
                 add(i, j)
     return sorted(pairs.values(), key=lambda pair: (pair[1].file, pair[1].line))
 
