@@ -141,7 +141,7 @@ def test_report_on_a_crafted_store(store_url, tmp_path, capsys):
     md = (out / "rapport.md").read_text(encoding="utf-8")
     assert md.startswith("# Rapport chatbot Mensenhandel: 2 maart 2026 t/m 3 maart 2026")
     assert "## Onbeantwoorde vragen per thema" in md and "## Antwoorden met 👎" in md
-    assert "| Wanneer is het debat? | 1 |" in md and "| Waar vindt het debat plaats? | 1 |" in md
+    assert "| Wanneer was het overleg? | 1 |" in md and "| Waar vond het overleg plaats? | 1 |" in md
     assert "| Wat is mensenhandel? | 1 |" in md
 
     page = (out / "rapport.html").read_text(encoding="utf-8")
