@@ -105,20 +105,22 @@ class Knowledge:
         related = self.content.topic(topic_id).related
         found = next((related[aspect] for aspect in aspects if aspect in related), None)
         if found is None and not self.content.topic(topic_id).has_intent:
-            parent = self._parents.get(topic_id)
-            if parent:
-                found = next((self.content.topic(parent).related[aspect] for aspect in aspects
-                              if aspect in self.content.topic(parent).related), None)
+            for parent in self._parents.get(topic_id, ()):
+                related = self.content.topic(parent).related
+                found = next((related[aspect] for aspect in aspects if aspect in related), None)
+                if found:
+                    break
         return found
 
     @cached_property
-    def _parents(self) -> dict[str, str]:
-        """detail -> the first topic with an intent that links to it."""
-        parents: dict[str, str] = {}
+    def _parents(self) -> dict[str, list[str]]:
+        """detail -> the topics with an intent that link to it, in file order."""
+        parents: dict[str, list[str]] = {}
         for topic in self.content.topics.values():
             if topic.has_intent:
                 for target in topic.related.values():
-                    parents.setdefault(target, topic.topic_id)
+                    if topic.topic_id not in parents.setdefault(target, []):
+                        parents[target].append(topic.topic_id)
         return parents
 
     def resolve_followup(self, intent: str, last_topic: str | None, aspects: Sequence[str] = ()) -> str:

@@ -81,3 +81,8 @@ def test_a_detail_answers_other_aspects_through_its_topic(knowledge):
     assert knowledge.linked("registration_decline_reason", ["period"]) == "victim_monitor_period"
     assert knowledge.linked("avim_experts", ["money"]) == "avim_funding"  # its own link first
     assert knowledge.linked("victim_monitor", ["money"]) is None
+
+
+def test_a_detail_with_several_topics_asks_each_of_them(knowledge):
+    # detection_aim is linked from police_priority and from programme; only programme links "who".
+    assert knowledge.linked("detection_aim", ["who"]) == "programme_partners"
