@@ -66,7 +66,7 @@ def _dutch_vocabulary() -> frozenset[str]:
     foreign: set[str] = set()
     for intent, example in training_examples():
         (foreign if intent == NON_DUTCH_INTENT else words).update(_WORD.findall(fold(example)))
-    foreign.update(_WORD.findall(_fold_any(DANGER_WORDS_FILE.read_text(encoding="utf-8"))))
+    foreign.update(_WORD.findall(fold(DANGER_WORDS_FILE.read_text(encoding="utf-8"))))
     return frozenset(words - (foreign - _DUTCH_WORDS))
 
 
@@ -136,19 +136,13 @@ def detect_language(text: str | None) -> Detected:
 
 
 DANGER_WORDS_FILE = CONTENT_DIR / "danger_words.yml"
-# Letters NFKD does not split into base letter + accent, and Arabic letter variants.
-_EXTRA_FOLDS = str.maketrans({"ł": "l", "ı": "i", "ß": "ss", "ø": "o", "’": "'", "ة": "ه", "ى": "ي",
-                              "أ": "ا", "إ": "ا", "آ": "ا"})
+# Up to three other words may stand between the words of a cue.
 _GAP = r"(?:\W+\w+){0,3}?\W+"
-
-
-def _fold_any(text: str) -> str:
-    return fold(text.translate(_EXTRA_FOLDS)).translate(_EXTRA_FOLDS)
 
 
 def _cue_pattern(cue: str, language: str) -> str:
     anchored = cue.startswith("^")
-    words = [re.escape(word) for word in _fold_any(cue.lstrip("^")).split()]
+    words = [re.escape(word) for word in fold(cue.lstrip("^")).split()]
     if language == "ar":
         body = r"\W+(?:\w+\W+){0,3}?".join(words)
         return ("^" if anchored else "") + body
@@ -166,4 +160,4 @@ def _danger_cues() -> re.Pattern[str]:
 
 def sounds_like_danger_abroad(text: str | None) -> bool:
     """True when a non-Dutch message reads like a cry for help in any language the bot knows."""
-    return bool(text) and _danger_cues().search(_fold_any(text)) is not None
+    return bool(text) and _danger_cues().search(fold(text)) is not None
