@@ -51,6 +51,8 @@ DUTCH = "nl"
 # Aspects that refine a topic question directly. "where" and "more" are left out:
 # "waar kan ik het debat live volgen?" asks for the live-stream topic itself.
 DIRECT_ASPECTS = ("money", "period", "why", "count", "who", "when")
+# One part of a double question ("... en in welke zaal?") may also ask "where".
+PART_ASPECTS = (*DIRECT_ASPECTS, "where")
 # A short message that points back is a follow-up even when NLU heard a topic in it:
 # a pronoun or pronominal adverb ("en wat gaat de staatssecretaris daarmee doen?")
 # always points back; a leading "en" only when the message names no other topic.
@@ -131,7 +133,7 @@ def _several(knowledge: Knowledge, intent: str | None, text: str | None) -> list
         # "wat voor specialisten komen er en waarom?": two aspects of one topic.
         if base is None or not re.search(r"\ben\b", fold(text or "")):
             return []
-        asked = [aspect for aspect in aspects(text) if aspect in (*DIRECT_ASPECTS, "where")]
+        asked = [aspect for aspect in aspects(text) if aspect in PART_ASPECTS]
         found = _unique(knowledge.linked(base, [aspect]) for aspect in asked)
         return found if len(found) >= 2 else []
     if split.shared_aspects:
@@ -145,7 +147,7 @@ def _several(knowledge: Knowledge, intent: str | None, text: str | None) -> list
         # the message's topic ("... en in welke zaal?"); either way its aspect refines it.
         topic_id = knowledge.topic_by_name(fragment) or (found[-1] if found else base)
         if topic_id:
-            asked = [aspect for aspect in aspects(fragment) if aspect in (*DIRECT_ASPECTS, "where")]
+            asked = [aspect for aspect in aspects(fragment) if aspect in PART_ASPECTS]
             topic_id = knowledge.linked(topic_id, asked) or topic_id
         found.append(topic_id or "")
     found = _unique(found)
@@ -252,15 +254,14 @@ def answer_message(knowledge: Knowledge, intent: str | None, text: str | None,
     several = _several(knowledge, intent, text)
     if several:
         return _decide(knowledge, several, text, today, last_topic)
-    if knowledge.is_followup(intent):
-        # A pronoun that points back beats the follow-up's default topic ("en met wie
-        # werken ze samen?" after CoMensha is about CoMensha, not about the debate).
-        topic_id = (_followup_by_words(knowledge, text, last_topic, intent)
-                    or knowledge.resolve_followup(intent, last_topic, aspects(text)))
-        return Decision(knowledge.reply(topic_id, today), context_topic=topic_id)
+    # A message that points back wins, also over a follow-up's default topic ("en met
+    # wie werken ze samen?" after CoMensha is about CoMensha, not about the debate).
     target = _followup_by_words(knowledge, text, last_topic, intent)
     if target:
         return Decision(knowledge.reply(target, today), context_topic=target)
+    if knowledge.is_followup(intent):
+        topic_id = knowledge.resolve_followup(intent, last_topic, aspects(text))
+        return Decision(knowledge.reply(topic_id, today), context_topic=topic_id)
     topic_id = intent if knowledge.has_topic(intent) else CAPABILITIES_TOPIC
     return _decide(knowledge, [topic_id], text, today, last_topic)
 
