@@ -56,3 +56,14 @@ def is_issued(sender: str, secret: bytes) -> bool:
     """True if ``sender`` was issued with ``secret`` (constant-time comparison)."""
     token, dot, signature = sender.rpartition(".")
     return bool(dot and token) and hmac.compare_digest(signature, _signature(secret, token))
+
+
+def storage_key(sender: str, secret: bytes) -> str:
+    """The id a conversation is stored and locked under: a keyed hash of what the client sent.
+
+    Client-chosen ids can be personal data (a phone number, a BSN) and issued ids are
+    bearer tokens; neither is stored. The key is stable, so a conversation carries on,
+    but the database alone does not let anyone continue or name a conversation.
+    """
+    digest = hmac.new(secret, b"conversation:" + sender.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
