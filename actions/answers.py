@@ -10,20 +10,30 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import SafeAction
-from bot.dialogue import Decision, answer_message, suggest_topics
+from bot.dialogue import (
+    Decision,
+    Signals,
+    answer_message,
+    latest_user_metadata,
+    needs_personal_data_notice,
+    suggest_topics,
+)
 from bot.knowledge import get_knowledge
 from bot.languages import warm_up
 
 LAST_TOPIC_SLOT = "last_topic"
+PERSONAL_DATA_NOTICE_TOPIC = "personal_data_notice"
 
 # The action server imports this module at start-up: load language models there (0.3 s).
 warm_up()
 
 
-def _send(dispatcher: CollectingDispatcher, decision: Decision,
-          last_topic: str | None) -> list[dict[str, Any]]:
+def _send(dispatcher: CollectingDispatcher, tracker: Tracker, decision: Decision,
+          last_topic: str | None, today: dt.date) -> list[dict[str, Any]]:
     buttons = [{"title": s.title, "payload": s.payload} for s in decision.buttons]
     dispatcher.utter_message(text=decision.reply.full_text, buttons=buttons or None)
+    if needs_personal_data_notice(tracker.events):
+        dispatcher.utter_message(text=get_knowledge().reply(PERSONAL_DATA_NOTICE_TOPIC, today).text)
     if decision.context_topic == last_topic:
         return []
     return [SlotSet(LAST_TOPIC_SLOT, decision.context_topic)]
@@ -42,14 +52,16 @@ class ActionAnswer(SafeAction):
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         message = tracker.latest_message or {}
         last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
+        today = self._today()
         decision = answer_message(
             get_knowledge(),
             intent=(message.get("intent") or {}).get("name"),
             text=message.get("text"),
             last_topic=last_topic,
-            today=self._today(),
+            today=today,
+            signals=Signals.from_metadata(latest_user_metadata(tracker.events)),
         )
-        return _send(dispatcher, decision, last_topic)
+        return _send(dispatcher, tracker, decision, last_topic, today)
 
 
 class ActionSuggestTopics(SafeAction):
@@ -67,11 +79,13 @@ class ActionSuggestTopics(SafeAction):
         ranking = [(item.get("name"), float(item.get("confidence") or 0.0))
                    for item in message.get("intent_ranking") or []]
         last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
+        today = self._today()
         decision = suggest_topics(
             get_knowledge(),
             text=message.get("text"),
             ranking=ranking,
             last_topic=last_topic,
-            today=self._today(),
+            today=today,
+            signals=Signals.from_metadata(latest_user_metadata(tracker.events)),
         )
-        return _send(dispatcher, decision, last_topic)
+        return _send(dispatcher, tracker, decision, last_topic, today)

@@ -5,36 +5,59 @@ It keeps Rasa's REST contract (POST /webhooks/rest/webhook with
 public bot on a sensitive subject needs: size and type checks with JSON errors,
 a message length limit that never reaches NLU, Unicode clean-up, only
 bot-offered "/" payloads, no client metadata, personal data removed before
-Rasa stores or logs anything, server-issued conversation ids, a readiness
-check, and a Dutch error reply instead of silence when something fails.
+Rasa stores or logs anything (conversations are stored under a keyed hash of
+their id), server-issued ids that expire, erasure on request, a per-client rate
+limit and a bounded queue per conversation (bot/admission.py), a readiness
+check, and a Dutch reply within 4.5 s instead of silence when something fails.
 """
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import logging
+import math
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.tracker_store import TrackerStore
-from rasa.shared.core.events import UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import input_guard, rasa_patches, sender_ids
+from bot import admission, input_guard, rasa_patches, sender_ids
+from bot.content import fill_template
 from bot.knowledge import get_knowledge
-from bot.pii import PLACEHOLDERS, redact
+from bot.languages import detect_language, sounds_like_danger_abroad
+from bot.pii import redact
+from bot.safety import sounds_like_danger
+from bot.tracker_store import underlying
 
 logger = logging.getLogger(__name__)
 
 # Action server time-out (3 s) and faster response validation: see bot/rasa_patches.py.
 rasa_patches.apply()
-# Last-resort net for anything else that hangs. Deliberately longer than the
-# action time-out: under heavy load a slow answer is better than an error.
-REPLY_TIMEOUT_S = 10
 
+# Set by our own proxies (bot/web.py, nginx) and never by a browser: the request came
+# from the website, which uses only ids issued by POST /conversations.
+VIA_HEADER = "x-bot-via"
+VIA_SITE = "site"
+# Keys of the user event's metadata; signals are read before personal data is removed.
+REDACTED_KEY = "redacted"
+SIGNALS_KEY = "signals"
+
+
+def client_address(forwarded_for: str | None, peer: str) -> str:
+    """The client a rate limit counts: the first address our proxy passes on, else the peer."""
+    first = (forwarded_for or "").split(",")[0].strip()
+    return first[:64] or peer
+
+
+def signals_before_redaction(text: str) -> dict[str, Any]:
+    """Danger and language read from what the citizen typed, before redaction replaces words."""
+    return {"danger": bool(sounds_like_danger(text) or sounds_like_danger_abroad(text)),
+            "language": detect_language(text).code}
 
 
 class WebChannel(InputChannel):
@@ -52,76 +75,112 @@ class WebChannel(InputChannel):
             max_message_chars=int(credentials.get("max_message_chars",
                                                   input_guard.MAX_MESSAGE_CHARS)),
             allow_client_sender_ids=bool(credentials.get("allow_client_sender_ids", False)),
+            rate_per_s=float(credentials.get("rate_limit_per_s", 1.0)),
+            rate_burst=int(credentials.get("rate_limit_burst", 10)),
         )
 
     def __init__(self, max_message_chars: int = input_guard.MAX_MESSAGE_CHARS,
-                 allow_client_sender_ids: bool = False) -> None:
+                 allow_client_sender_ids: bool = False, rate_per_s: float = 1.0,
+                 rate_burst: int = 10) -> None:
         self.max_message_chars = max_message_chars
         self.allow_client_sender_ids = allow_client_sender_ids
         self._secret = sender_ids.load_secret()
+        self._rate_limiter = admission.ClientRateLimiter(rate_per_s=rate_per_s, burst=rate_burst)
 
     # -- helpers -----------------------------------------------------------------
     def _bot_text(self, topic_id: str, **values: Any) -> str:
-        return get_knowledge().reply(topic_id, dt.date.today()).text.format(**values)
+        return fill_template(get_knowledge().reply(topic_id, dt.date.today()).text, values)
 
     def _reply(self, sender: str, text: str) -> dict[str, Any]:
         return {"recipient_id": sender, "text": text}
 
-    @staticmethod
-    async def _told_about_personal_data(tracker_store: TrackerStore | None, sender: str) -> bool:
-        """True if an earlier message of this conversation already had personal data removed.
+    def _error(self, status: int, error: str, message: str,
+               retry_after_s: float | None = None) -> HTTPResponse:
+        headers = {"Retry-After": str(max(1, math.ceil(retry_after_s)))} if retry_after_s else None
+        return response.json({"error": error, "message": message}, status=status, headers=headers)
 
-        The notice goes with the first such message, so the stored (redacted)
-        conversation itself says whether it was given. It lives with the
-        conversation, not in one process: with several replicas the citizen
-        still sees it once.
-        """
-        if tracker_store is None:
-            return False
-        try:
-            tracker = await tracker_store.retrieve(sender)
-        except Exception:  # noqa: BLE001 - when in doubt, inform the citizen again
-            return False
-        if tracker is None:
-            return False
-        return any(placeholder in (event.text or "")
-                   for event in tracker.events if isinstance(event, UserUttered)
-                   for placeholder in PLACEHOLDERS.values())
+    def _too_many(self, retry_after_s: float) -> HTTPResponse:
+        seconds = max(1, math.ceil(retry_after_s))
+        return self._error(429, "too_many_requests",
+                           self._bot_text("too_many_requests", seconds=seconds), seconds)
 
-    def _accept_sender(self, sender: str) -> bool:
-        return self.allow_client_sender_ids or sender_ids.is_issued(sender, self._secret)
+    def _storage_key(self, sender: str) -> str:
+        return sender_ids.storage_key(sender, self._secret)
+
+    async def _sender_problem(self, sender: str, from_site: bool,
+                              tracker_store: TrackerStore | None) -> HTTPResponse | None:
+        """Why this conversation id may not be used, as the HTTP reply; None if it may."""
+        if not sender_ids.is_issued(sender, self._secret):
+            if self.allow_client_sender_ids and not from_site:
+                return None
+            return self._error(403, "unknown_sender", "Dit gesprek is onbekend. Start een nieuw gesprek.")
+        store = underlying(tracker_store) if tracker_store is not None else None
+        last_activity = None
+        if store is not None and hasattr(store, "last_activity"):
+            last_activity = await store.last_activity(self._storage_key(sender))
+        if sender_ids.is_expired(sender, last_activity):
+            return self._error(403, "expired_sender",
+                               "Dit gesprek is verlopen omdat het een half uur stil was. Start een nieuw gesprek.")
+        return None
 
     async def _handle(self, on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                      sender: str, message: str,
-                      tracker_store: TrackerStore | None = None) -> list[dict[str, Any]]:
-        if input_guard.is_too_long(message, self.max_message_chars):
-            return [self._reply(sender, self._bot_text("message_too_long",
-                                                       limit=self.max_message_chars))]
-        text = input_guard.neutralise_payload(input_guard.normalise_text(message),
-                                              get_knowledge().offered_payloads)
+                      sender: str, message: str) -> list[dict[str, Any]]:
+        """The replies to one message; raises admission.ConversationBusy when its queue is full."""
+        # Normalised first: NFKC can make one character many (U+FDFA is 18), and the
+        # limit is on what NLU and the database would get.
+        text = input_guard.normalise_text(message)
+        if input_guard.is_too_long(text, self.max_message_chars):
+            return [self._reply(sender, self._bot_text("message_too_long", limit=self.max_message_chars))]
+        text = input_guard.neutralise_payload(text, get_knowledge().offered_payloads)
         redaction = redact(text)
-        # Looked up before this message is stored, which would count itself.
-        tell_about_personal_data = bool(redaction.kinds) and not await \
-            self._told_about_personal_data(tracker_store, sender)
+        metadata: dict[str, Any] = {}
+        if redaction.kinds:
+            # The action tells about removed data once per conversation, deciding inside
+            # the conversation lock from the stored events (see actions/answers.py).
+            metadata[REDACTED_KEY] = list(redaction.kinds)
+            metadata[SIGNALS_KEY] = signals_before_redaction(text)
         collector = CollectingOutputChannel()
-        user_message = UserMessage(redaction.text, collector, sender, input_channel=self.name())
+        user_message = UserMessage(redaction.text, collector, self._storage_key(sender),
+                                   input_channel=self.name(), metadata=metadata or None)
+        deadline = admission.lock_deadline.set(time.monotonic() + admission.LOCK_WAIT_S)
         try:
-            await asyncio.wait_for(on_new_message(user_message), timeout=REPLY_TIMEOUT_S)
+            await asyncio.wait_for(on_new_message(user_message), timeout=admission.REPLY_DEADLINE_S)
+        except admission.ConversationBusy:
+            raise
+        except admission.LockWaitExpired:
+            return [self._reply(sender, self._bot_text("conversation_busy"))]
         except asyncio.TimeoutError:
-            logger.error("No reply within %.1f s (conversation %s)", REPLY_TIMEOUT_S, sender[:8])
+            logger.error("No reply within %.1f s (conversation %s)", admission.REPLY_DEADLINE_S,
+                         user_message.sender_id[:8])
         except Exception as error:  # noqa: BLE001 - any failure must become a reply
             # The type only: the message and tracker may hold what the citizen typed.
             logger.error("Handling a message failed: %s", type(error).__name__)
-        replies = [m for m in collector.messages if m.get("text") or m.get("buttons")]
-        if not replies:
-            replies = [self._reply(sender, self._bot_text("technical_error"))]
-        if tell_about_personal_data:
-            replies.append(self._reply(sender, self._bot_text("personal_data_notice")))
-        return replies
+        finally:
+            admission.lock_deadline.reset(deadline)
+        replies = [{**m, "recipient_id": sender} for m in collector.messages
+                   if m.get("text") or m.get("buttons")]
+        return replies or [self._reply(sender, self._bot_text("technical_error"))]
 
     # -- routes ------------------------------------------------------------------
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = Blueprint("web_channel", __name__)
+
+        def tracker_store_of(request: Request) -> TrackerStore | None:
+            agent = getattr(request.app.ctx, "agent", None)
+            return agent.tracker_store if agent is not None else None
+
+        def from_site(request: Request) -> bool:
+            return request.headers.get(VIA_HEADER, "").strip().lower() == VIA_SITE
+
+        def rate_limited(request: Request) -> HTTPResponse | None:
+            # Only what came through a proxy is counted: the website's visitors. Local
+            # tools on this machine (tests, ask.py, make bench) talk to 127.0.0.1 directly,
+            # which `make run` alone listens on.
+            forwarded_for = request.headers.get("x-forwarded-for")
+            if not forwarded_for:
+                return None
+            retry_after = self._rate_limiter.retry_after(client_address(forwarded_for, request.ip or ""))
+            return self._too_many(retry_after) if retry_after is not None else None
 
         @blueprint.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -135,24 +194,46 @@ class WebChannel(InputChannel):
             return response.json({"status": "loading", "error": "model_not_loaded"}, status=503)
 
         @blueprint.route("/conversations", methods=["POST"])
-        async def new_conversation(_: Request) -> HTTPResponse:
-            return response.json({"sender": sender_ids.issue(self._secret)}, status=201)
+        async def new_conversation(request: Request) -> HTTPResponse:
+            return rate_limited(request) or response.json(
+                {"sender": sender_ids.issue(self._secret)}, status=201)
+
+        @blueprint.route("/conversations/<sender>", methods=["DELETE"])
+        async def delete_conversation(request: Request, sender: str) -> HTTPResponse:
+            """The right to erasure: the stored conversation is deleted at once."""
+            limited = rate_limited(request)
+            if limited:
+                return limited
+            if not input_guard.SENDER_PATTERN.fullmatch(sender):
+                return self._error(400, "invalid_sender", "Het gespreksnummer is ongeldig.")
+            if not sender_ids.is_issued(sender, self._secret) and (
+                    from_site(request) or not self.allow_client_sender_ids):
+                return self._error(403, "unknown_sender", "Dit gesprek is onbekend.")
+            store = tracker_store_of(request)
+            store = underlying(store) if store is not None else None
+            if store is None or not hasattr(store, "delete"):
+                return self._error(501, "not_supported", "Wissen is hier niet mogelijk.")
+            deleted = await store.delete(self._storage_key(sender))
+            logger.info("Conversation erased on request (%d events)", deleted)
+            return response.empty(status=204)
 
         @blueprint.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            limited = rate_limited(request)
+            if limited:
+                return limited
             try:
-                chat = input_guard.parse_chat_request(request.body or b"")
+                chat = input_guard.parse_chat_request(request.body or b"",
+                                                      content_type=request.headers.get("content-type"))
             except input_guard.RequestError as error:
-                return response.json({"error": error.error, "message": error.message},
-                                     status=error.status)
-            if not self._accept_sender(chat.sender):
-                return response.json(
-                    {"error": "unknown_sender",
-                     "message": "Dit gesprek is onbekend. Start een nieuw gesprek."},
-                    status=403)
-            agent = getattr(request.app.ctx, "agent", None)
-            tracker_store = agent.tracker_store if agent is not None else None
-            return response.json(await self._handle(on_new_message, chat.sender, chat.message,
-                                                    tracker_store))
+                return self._error(error.status, error.error, error.message)
+            tracker_store = tracker_store_of(request)
+            problem = await self._sender_problem(chat.sender, from_site(request), tracker_store)
+            if problem:
+                return problem
+            try:
+                return response.json(await self._handle(on_new_message, chat.sender, chat.message))
+            except admission.ConversationBusy as busy:
+                return self._too_many(busy.retry_after_s)
 
         return blueprint

@@ -7,6 +7,7 @@ objects and refuses a file that would make the bot answer wrongly or not at all.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,11 @@ KIND_SAFETY = "safety"
 KIND_CONVERSATION = "conversation"
 # Messages the bot sends by itself (fallback, errors), not in reply to an intent.
 KIND_SYSTEM = "system"
+# The values the web channel fills into its own messages, by plain replacement: a
+# stray "{" typed by staff can never break the error path; ``make check`` names
+# any other brace in an answer.
+TEMPLATE_VALUES: dict[str, tuple[str, ...]] = {"message_too_long": ("limit",),
+                                               "too_many_requests": ("seconds",)}
 
 
 class ContentError(ValueError):
@@ -290,3 +296,19 @@ def load_content(path: Path = ANSWERS_FILE) -> Content:
     except yaml.YAMLError as error:
         raise ContentError(path.name, "invalid_yaml", f"not valid YAML: {error}") from error
     return parse_content(raw, section_headings())
+
+
+def fill_template(text: str, values: Mapping[str, object]) -> str:
+    """``text`` with each ``{name}`` of ``values`` replaced; every other brace stays as it is."""
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", str(value))
+    return text
+
+
+def unknown_template_parts(topic_id: str, text: str) -> list[str]:
+    """The braces in an answer that nothing fills in: shown to citizens as typed."""
+    allowed = {"{" + name + "}" for name in TEMPLATE_VALUES.get(topic_id, ())}
+    leftover = text
+    for placeholder in allowed:
+        leftover = leftover.replace(placeholder, "")
+    return re.findall(r"\{[^{}]{0,30}\}?|\}", leftover)

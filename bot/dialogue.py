@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.content import KIND_SAFETY
 from bot.knowledge import (
@@ -73,10 +74,11 @@ class Decision:
     context_topic: str | None = None
 
 
-def _other_language(knowledge: Knowledge, code: str, text: str, last_topic: str | None) -> Decision:
+def _other_language(knowledge: Knowledge, code: str, text: str, last_topic: str | None,
+                    signals: Signals | None = None) -> Decision:
     languages = knowledge.content.languages
     copy = languages.get(code) or languages["en"]
-    danger = sounds_like_danger_abroad(text) or sounds_like_danger(text)
+    danger = bool(signals and signals.danger) or sounds_like_danger_abroad(text) or sounds_like_danger(text)
     lines = [copy.danger if danger else copy.notice]
     if DUTCH in languages:
         lines.append(languages[DUTCH].notice)
@@ -85,8 +87,23 @@ def _other_language(knowledge: Knowledge, code: str, text: str, last_topic: str 
                     context_topic=DANGER_TOPIC if danger else last_topic)
 
 
+@dataclass(frozen=True)
+class Signals:
+    """What the channel read from the message before personal data was removed from it."""
+    danger: bool = False
+    language: str = DUTCH
+
+    @classmethod
+    def from_metadata(cls, metadata: Mapping[str, Any] | None) -> Signals | None:
+        raw = (metadata or {}).get("signals")
+        if not isinstance(raw, Mapping):
+            return None
+        return cls(danger=bool(raw.get("danger")), language=str(raw.get("language") or DUTCH))
+
+
 def _override(knowledge: Knowledge, text: str | None, today: dt.date,
-              last_topic: str | None, intent: str | None = None) -> Decision | None:
+              last_topic: str | None, intent: str | None = None,
+              signals: Signals | None = None) -> Decision | None:
     """Replies that win over whatever NLU thought: nothing to read, another language, or danger.
 
     A described situation keeps its own answer even when it sounds like danger: that
@@ -97,10 +114,13 @@ def _override(knowledge: Knowledge, text: str | None, today: dt.date,
     if is_button_payload(text):
         # A button the bot itself offered ("/debate_location"): its topic, in no language.
         return None
-    language = detect_language(text)
-    if language.code != DUTCH and knowledge.content.languages:
-        return _other_language(knowledge, language.code, str(text), last_topic)
-    if sounds_like_danger(text) and intent not in SITUATION_TOPICS:
+    # A redacted message is judged on what the citizen typed (a name or number replaced
+    # by a placeholder must not change its language or hide a cry for help).
+    language = signals.language if signals else detect_language(text).code
+    if language != DUTCH and knowledge.content.languages:
+        return _other_language(knowledge, language, str(text), last_topic, signals)
+    danger = (signals.danger if signals else False) or sounds_like_danger(text)
+    if danger and intent not in SITUATION_TOPICS:
         return Decision(knowledge.reply(DANGER_TOPIC, today), context_topic=DANGER_TOPIC)
     return None
 
@@ -242,9 +262,9 @@ def _decide(knowledge: Knowledge, topic_ids: Sequence[str], text: str | None, to
 
 
 def answer_message(knowledge: Knowledge, intent: str | None, text: str | None,
-                   last_topic: str | None, today: dt.date) -> Decision:
+                   last_topic: str | None, today: dt.date, signals: Signals | None = None) -> Decision:
     """The answer to a message NLU classified as ``intent``."""
-    override = _override(knowledge, text, today, last_topic, intent)
+    override = _override(knowledge, text, today, last_topic, intent, signals)
     if override:
         return override
     if is_button_payload(text):
@@ -268,13 +288,13 @@ def answer_message(knowledge: Knowledge, intent: str | None, text: str | None,
 
 def suggest_topics(knowledge: Knowledge, text: str | None,
                    ranking: Iterable[tuple[str, float]], last_topic: str | None,
-                   today: dt.date) -> Decision:
+                   today: dt.date, signals: Signals | None = None) -> Decision:
     """The reply when NLU is unsure: "Bedoelt u...?" with the two likeliest topics.
 
     Two questions, comparisons and follow-ups about an aspect of the previous answer
     often get a low NLU confidence because they mix topics; those are answered.
     """
-    override = _override(knowledge, text, today, last_topic)
+    override = _override(knowledge, text, today, last_topic, signals=signals)
     if override:
         return override
     ranking = list(ranking)
@@ -298,3 +318,23 @@ def suggest_topics(knowledge: Knowledge, text: str | None,
         buttons=[*suggestions, knowledge.something_else()],
         context_topic=last_topic,
     )
+
+
+def latest_user_metadata(events: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
+    """The metadata the channel stored with the latest message (Rasa keeps it out of ``latest_message``)."""
+    for event in reversed(events):
+        if event.get("event") == "user":
+            return event.get("metadata") or {}
+    return {}
+
+
+def needs_personal_data_notice(events: Sequence[Mapping[str, Any]]) -> bool:
+    """True when the latest message had personal data removed and no earlier one of the conversation had.
+
+    Decided by the action, so inside the conversation lock and from the stored
+    events: two messages sent at once, or to two replicas, never both get it.
+    """
+    user_events = [event for event in events if event.get("event") == "user"]
+    if not user_events or not (user_events[-1].get("metadata") or {}).get("redacted"):
+        return False
+    return not any((event.get("metadata") or {}).get("redacted") for event in user_events[:-1])

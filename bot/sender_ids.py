@@ -6,11 +6,15 @@ import hashlib
 import hmac
 import os
 import secrets
+import time
 from pathlib import Path
 
 SECRET_ENV = "BOT_SENDER_ID_SECRET"
 DEFAULT_SECRET_FILE = Path(__file__).resolve().parent.parent / "var" / "sender-id-secret"
 _SIGNATURE_CHARS = 16
+# An issued id that has carried no message for this long is refused: a copied or
+# leaked id cannot be used to continue (and learn) someone's conversation later.
+IDLE_EXPIRY_S = 30 * 60
 
 
 def load_secret(path: Path = DEFAULT_SECRET_FILE) -> bytes:
@@ -46,9 +50,9 @@ def _signature(secret: bytes, token: str) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:_SIGNATURE_CHARS]
 
 
-def issue(secret: bytes) -> str:
-    """A new conversation id: 128 random bits plus a signature."""
-    token = secrets.token_urlsafe(16)
+def issue(secret: bytes, now: float | None = None) -> str:
+    """A new conversation id: 128 random bits, the time of issue, and a signature over both."""
+    token = f"{secrets.token_urlsafe(16)}.{int(time.time() if now is None else now):x}"
     return f"{token}.{_signature(secret, token)}"
 
 
@@ -56,6 +60,23 @@ def is_issued(sender: str, secret: bytes) -> bool:
     """True if ``sender`` was issued with ``secret`` (constant-time comparison)."""
     token, dot, signature = sender.rpartition(".")
     return bool(dot and token) and hmac.compare_digest(signature, _signature(secret, token))
+
+
+def issued_at(sender: str) -> float | None:
+    """When an issued id was issued (seconds since the epoch); None if it carries no time."""
+    token = sender.rpartition(".")[0]
+    _random, dot, stamp = token.rpartition(".")
+    try:
+        return float(int(stamp, 16)) if dot else None
+    except ValueError:
+        return None
+
+
+def is_expired(sender: str, last_activity: float | None, now: float | None = None) -> bool:
+    """True when an issued id has been idle for ``IDLE_EXPIRY_S``: since its last message, or since issue."""
+    now = time.time() if now is None else now
+    since = last_activity if last_activity is not None else issued_at(sender)
+    return since is None or now - since > IDLE_EXPIRY_S
 
 
 def storage_key(sender: str, secret: bytes) -> str:

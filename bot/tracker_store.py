@@ -134,6 +134,19 @@ class SQLiteBackedTrackerStore(InMemoryTrackerStore):
         stored = {row[0] for row in self._db.execute("SELECT DISTINCT sender_id FROM events")}
         return stored | set(self.store)
 
+    async def last_activity(self, sender_id: str) -> float | None:
+        """Time of the conversation's latest stored event, or None if there is none."""
+        (latest,) = self._db.execute(
+            "SELECT max(timestamp) FROM events WHERE sender_id = ?", (sender_id,)).fetchone()
+        return latest
+
+    async def delete(self, sender_id: str) -> int:
+        """Erase a conversation, in memory and on disk; the number of events deleted."""
+        self.store.pop(sender_id, None)
+        self._stored_in_view.pop(sender_id, None)
+        with self._db:
+            return self._db.execute("DELETE FROM events WHERE sender_id = ?", (sender_id,)).rowcount
+
 
 class CheckedSQLTrackerStore(SQLTrackerStore):
     """Rasa's SQL tracker store for the production profile, made to fail loudly.
@@ -182,3 +195,22 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
                                        **create_engine_kwargs(url))
         self.sessionmaker = sessionmaker(bind=self.engine)
         rasa_engine.dispose()
+
+    async def last_activity(self, sender_id: str) -> float | None:
+        """Time of the conversation's latest stored event (one indexed query, no event loading)."""
+        with self.session_scope() as session:
+            return session.query(sa.func.max(self.SQLEvent.timestamp)).filter(
+                self.SQLEvent.sender_id == sender_id).scalar()
+
+    async def delete(self, sender_id: str) -> int:
+        """Erase a conversation; the number of events deleted."""
+        with self.session_scope() as session:
+            deleted = session.query(self.SQLEvent).filter(
+                self.SQLEvent.sender_id == sender_id).delete(synchronize_session=False)
+            session.commit()
+            return int(deleted)
+
+
+def underlying(store: Any) -> Any:
+    """The configured store inside Rasa's fail-safe wrapper (see bot/rasa_patches.py)."""
+    return getattr(store, "_tracker_store", store)

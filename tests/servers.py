@@ -111,6 +111,13 @@ class BotServers:
         self._stop(self.rasa)
         self._stop(self.actions)
 
+    def storage_key(self, sender: str) -> str:
+        """The id the servers store ``sender``'s conversation under (a keyed hash, never the id)."""
+        from bot import sender_ids
+
+        secret = self._env.get(sender_ids.SECRET_ENV)
+        return sender_ids.storage_key(sender, secret.encode() if secret else sender_ids.load_secret())
+
     # -- HTTP --------------------------------------------------------------------
     @staticmethod
     def _get(url: str) -> bool:
@@ -133,19 +140,27 @@ class BotServers:
         raise TimeoutError(f"{what} not ready after {START_TIMEOUT_S} s; see {self.workdir}")
 
     def request(self, method: str, path: str, body: bytes | None = None,
-                timeout: float = 30) -> tuple[int, object]:
+                timeout: float = 30, headers: dict[str, str] | None = None) -> tuple[int, object]:
+        status, _headers, data = self.request_with_headers(method, path, body, timeout, headers)
+        return status, data
+
+    def request_with_headers(self, method: str, path: str, body: bytes | None = None,
+                             timeout: float = 30, headers: dict[str, str] | None = None,
+                             ) -> tuple[int, dict[str, str], object]:
         request = urllib.request.Request(f"{self.base_url}{path}", body,
-                                         {"Content-Type": "application/json"}, method=method)
+                                         {"Content-Type": "application/json", **(headers or {})},
+                                         method=method)
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 raw = response.read()
                 status = response.status
+                received = dict(response.headers)
         except urllib.error.HTTPError as error:
-            raw, status = error.read(), error.code
+            raw, status, received = error.read(), error.code, dict(error.headers)
         try:
-            return status, json.loads(raw)
+            return status, received, json.loads(raw)
         except ValueError:
-            return status, raw.decode("utf-8", "replace")
+            return status, received, raw.decode("utf-8", "replace")
 
     def post_raw(self, body: bytes, timeout: float = 30) -> tuple[int, object]:
         return self.request("POST", "/webhooks/rest/webhook", body, timeout)

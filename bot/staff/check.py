@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 import yaml
 from rapidfuzz.distance import Indel
 
-from bot.content import KIND_DETAIL, KIND_SYSTEM, ContentError, parse_content
+from bot.content import KIND_DETAIL, KIND_SYSTEM, ContentError, parse_content, unknown_template_parts
 from bot.page import parse_sections
 from bot.pii import PUBLIC_NUMBERS, redact
 from bot.staff import readability
@@ -781,6 +781,12 @@ def check_answers(project: Project) -> None:
                             "Haal de gegevens weg. Alleen de openbare nummers "
                             f"{', '.join(PUBLIC_NUMBERS)} mogen in een antwoord staan.", line)
             _report_links(project, place, line, find_link_problems(text))
+            braces = unknown_template_parts(str(topic_id), text)
+            if braces:
+                project.add(ERROR, ANSWERS_FILE, place,
+                            f"het antwoord bevat {', '.join(repr(b) for b in braces)}; dat ziet de burger letterlijk",
+                            "Haal de accolades { } weg. Alleen de systeemteksten die een getal invullen "
+                            "mogen {limit} of {seconds} bevatten.", line)
         for key in ("title", "source"):
             value = topic.get(key)
             if isinstance(value, str):

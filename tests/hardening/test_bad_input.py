@@ -66,7 +66,7 @@ def test_intent_injection_sets_no_slot(servers):
     assert "<script>" not in reply
     with sqlite3.connect(servers.tracker_db) as db:
         events = [json.loads(row[0]) for row in db.execute(
-            "SELECT data FROM events WHERE sender_id = ?", (sender,))]
+            "SELECT data FROM events WHERE sender_id = ?", (servers.storage_key(sender),))]
     assert events, "the conversation was not stored"
     slot_values = [str(e.get("value")) for e in events if e.get("event") == "slot"]
     assert not any("alert" in value or "<" in value for value in slot_values), slot_values

@@ -333,3 +333,12 @@ def test_updated_date_is_shown_and_may_not_lie_in_the_future(project):
     replace_in(project / check.ANSWERS_FILE, current, f"updated: {future.isoformat()}")
     _, findings = check.run_checks(project)
     assert any(f.is_error and "ligt in de toekomst" in str(f) for f in findings)
+
+
+def test_a_stray_brace_in_a_reply_is_named(project, capsys):
+    answers = project / check.ANSWERS_FILE
+    replace_in(answers, "Er ging iets mis aan onze kant;", "Er ging {iets mis aan onze kant;")
+    code, out = run(project, capsys)
+    assert code == 1
+    finding = only(out, "accolades")
+    assert "onderwerp 'technical_error'" in finding and "'{iets mis aan onze kant;" in finding

@@ -286,3 +286,31 @@ def test_an_open_and_a_yes_no_question_in_one_message(knowledge):
 def test_a_button_payload_answers_its_topic_in_dutch(knowledge, payload, topic):
     decision = answer_message(knowledge, topic, payload, "debate_date", TODAY)
     assert decision.reply.topic_id == topic
+
+
+def test_the_notice_is_due_only_for_the_first_redacted_message():
+    from bot.dialogue import needs_personal_data_notice
+
+    plain = {"event": "user", "metadata": {}}
+    redacted = {"event": "user", "metadata": {"redacted": ["phone"]}}
+    bot = {"event": "bot", "text": "..."}
+    assert not needs_personal_data_notice([])
+    assert not needs_personal_data_notice([plain, bot])
+    assert needs_personal_data_notice([plain, bot, redacted])
+    assert not needs_personal_data_notice([redacted, bot, redacted])
+    assert not needs_personal_data_notice([redacted, bot, plain])
+
+
+def test_signals_read_before_redaction_decide_language_and_danger(knowledge):
+    from bot.dialogue import Signals, latest_user_metadata
+
+    today = dt.date(2026, 12, 3)
+    # Redaction left little to read; the channel saw English and a cry for help.
+    signals = Signals.from_metadata(latest_user_metadata(
+        [{"event": "user", "metadata": {"signals": {"danger": True, "language": "en"}}}]))
+    decision = answer_message(knowledge, "greet", "[naam] [telefoonnummer]", None, today, signals)
+    assert "112" in decision.reply.text and "In danger" in decision.reply.text
+    dutch_danger = Signals(danger=True, language="nl")
+    decision = answer_message(knowledge, "greet", "hallo [naam]", None, today, dutch_danger)
+    assert decision.reply.topic_id == "acute_danger"
+    assert Signals.from_metadata({}) is None
