@@ -7,6 +7,11 @@
 - ``GET /static/widget.js`` and ``/static/widget.css`` come from ``web/``.
 - ``/webhooks/*`` is passed on to Rasa, so the page and the chat endpoint share an
   origin and the strict Content-Security-Policy below can say ``connect-src 'self'``.
+  ``DELETE /webhooks/rest/conversations/<id>`` (erasure) is passed on for valid ids only.
+
+Connections are served by a fixed pool of worker threads with a bounded queue, and a
+request must arrive whole within a few seconds, so slow or half-sent requests cannot
+tie the server up; when the queue is full the answer is a quick 503.
 
 Standard library only: this runs next to Rasa and should add nothing to install.
 """
@@ -14,15 +19,22 @@ from __future__ import annotations
 
 import argparse
 import html
+import io
 import json
+import queue
+import re
+import socket
 import sys
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Sequence
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
+from bot.input_guard import SENDER_PATTERN
 from bot.page import Section, load_sections
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +46,28 @@ PROXY_TIMEOUT_S = 10
 # Anything far larger is not a chat message, so it never reaches Rasa.
 MAX_REQUEST_BYTES = 64 * 1024
 MAX_RESPONSE_BYTES = 1024 * 1024
+
+# A browser sends a whole request in milliseconds; one that takes longer than this to
+# arrive (request line, headers and body together) is a slow or stalled client.
+REQUEST_READ_TIMEOUT_S = 5.0
+# How long writing a response may stall before the connection is dropped.
+WRITE_TIMEOUT_S = 10.0
+# Each worker holds at most one connection: a read time-out plus the proxy time-out.
+WORKERS = 16
+# Accepted connections waiting for a worker; beyond this they get a quick 503.
+QUEUE_SIZE = 64
+BUSY_TEXT = "De website is nu erg druk. Probeer het over een paar seconden opnieuw."
+BUSY_RETRY_AFTER_S = 5
+
+# Set on every request passed to Rasa: the rate limit counts X-Forwarded-For, and
+# X-Bot-Via tells the channel the request came from the site (issued ids only).
+FORWARDED_FOR_HEADER = "X-Forwarded-For"
+VIA_HEADER = "X-Bot-Via"
+VIA_SITE = "site"
+# Matched against the raw request target, query included: anything after the
+# prefix must be a bare id.
+ERASE_PATH = re.compile(r"/webhooks/rest/conversations/(?P<sender>.*)", re.DOTALL)
+RETRY_AFTER = re.compile(r"[0-9]{1,6}")
 
 WIDGET_ENDPOINT = "/webhooks/rest"
 WIDGET_TITLE = "Stel uw vraag"
@@ -160,25 +194,131 @@ def _json_bytes(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
-class WebServer(ThreadingHTTPServer):
-    """Holds the settings the request handler needs."""
+def _busy_response() -> bytes:
+    body = _json_bytes({"error": "server_busy", "message": BUSY_TEXT})
+    head = [
+        "HTTP/1.0 503 Service Unavailable",
+        "Content-Type: application/json; charset=utf-8",
+        f"Content-Length: {len(body)}",
+        f"Retry-After: {BUSY_RETRY_AFTER_S}",
+        "Cache-Control: no-store",
+        "Connection: close",
+        *(f"{name}: {value}" for name, value in SECURITY_HEADERS.items()),
+    ]
+    return ("\r\n".join(head) + "\r\n\r\n").encode("ascii") + body
 
-    daemon_threads = True
+
+class _DeadlineReader(io.RawIOBase):
+    """Reads from a socket, but only until a deadline set per request.
+
+    A plain socket time-out restarts with every byte, so a client trickling one byte
+    every few seconds would hold a worker for ever; the deadline bounds the whole request.
+    """
+
+    def __init__(self, sock: socket.socket, write_timeout_s: float) -> None:
+        self._sock = sock
+        self._write_timeout_s = write_timeout_s
+        self.deadline = time.monotonic() + REQUEST_READ_TIMEOUT_S
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the request did not arrive in time")
+        self._sock.settimeout(remaining)
+        try:
+            return self._sock.recv_into(buffer)
+        finally:
+            # Writes get their own, fixed time-out.
+            self._sock.settimeout(self._write_timeout_s)
+
+
+class WebServer(HTTPServer):
+    """The page server: a fixed pool of workers takes connections from a bounded queue."""
 
     def __init__(self, address: tuple[str, int], rasa_url: str,
-                 static_dir: Path = STATIC_DIR) -> None:
+                 static_dir: Path = STATIC_DIR, *, workers: int = WORKERS,
+                 queue_size: int = QUEUE_SIZE,
+                 read_timeout_s: float = REQUEST_READ_TIMEOUT_S) -> None:
         super().__init__(address, PageHandler)
         self.rasa_url = rasa_url.rstrip("/")
         self.static_dir = static_dir
+        self.read_timeout_s = read_timeout_s
+        self.queue_size = queue_size
+        # Unbounded as a data structure so stop sentinels always fit; the bound is
+        # checked in process_request, the only producer.
+        self._pending: queue.Queue[tuple[socket.socket, object] | None] = queue.Queue()
+        self._workers = [threading.Thread(target=self._work, name=f"web-worker-{n}", daemon=True)
+                         for n in range(workers)]
+        for worker in self._workers:
+            worker.start()
+
+    def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
+        if self._pending.qsize() >= self.queue_size:
+            self._reject(request)
+            return
+        self._pending.put((request, client_address))
+
+    def _work(self) -> None:
+        while True:
+            item = self._pending.get()
+            if item is None:
+                return
+            request, client_address = item
+            try:
+                self.finish_request(request, client_address)
+            except Exception:  # noqa: BLE001 - one bad connection must not end the worker
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+
+    def _reject(self, request: socket.socket) -> None:
+        """A quick 503 on the accepting thread; it must never wait for the client."""
+        try:
+            # Whatever the client already sent is read first: closing a socket with
+            # unread data resets it, and the client might never see the 503.
+            request.setblocking(False)
+            try:
+                while request.recv(65536):
+                    pass
+            except OSError:
+                pass
+            request.settimeout(0.5)
+            request.sendall(_busy_response())
+        except OSError:
+            pass
+        finally:
+            self.shutdown_request(request)
+
+    def server_close(self) -> None:
+        super().server_close()
+        for _ in self._workers:
+            self._pending.put(None)
 
 
 class PageHandler(BaseHTTPRequestHandler):
     server: WebServer
     # No version numbers in the Server header: they only help attackers.
     server_version = "mensenhandel-web"
+    # Until the first request's deadline is in place (setup), reads wait this long.
+    timeout = REQUEST_READ_TIMEOUT_S
 
     def version_string(self) -> str:
         return self.server_version
+
+    def setup(self) -> None:
+        super().setup()
+        # Closed, not just dropped: the socket is only really closed once its files are.
+        self.rfile.close()
+        self._reader = _DeadlineReader(self.connection, WRITE_TIMEOUT_S)
+        self.rfile = io.BufferedReader(self._reader)
+
+    def handle_one_request(self) -> None:
+        # The deadline counts from the moment the server waits for this request.
+        self._reader.deadline = time.monotonic() + self.server.read_timeout_s
+        super().handle_one_request()
 
     # Every response, including the standard library's own error pages, gets these.
     def end_headers(self) -> None:
@@ -191,13 +331,17 @@ class PageHandler(BaseHTTPRequestHandler):
         sys.stderr.write(f"{self.address_string()} - {format % args}\n")
 
     def _send(self, status: int, body: bytes, content_type: str,
-              cache: str = "no-store") -> None:
+              cache: str = "no-store", extra_headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
+        if status != 204:
+            # A 204 has no body, so neither a type nor a length.
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", cache)
+        for name, value in (extra_headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
-        if self.command != "HEAD":
+        if self.command != "HEAD" and status != 204:
             self.wfile.write(body)
 
     def _send_json(self, status: int, data: object) -> None:
@@ -238,6 +382,19 @@ class PageHandler(BaseHTTPRequestHandler):
             self._send_json(405, {"error": "method_not_allowed",
                                   "message": "Deze methode wordt niet ondersteund."})
 
+    def do_DELETE(self) -> None:
+        """Erasure of one conversation; the only DELETE passed on, and only for a valid id."""
+        match = ERASE_PATH.fullmatch(self.path)
+        if match is None:
+            self._send_json(405, {"error": "method_not_allowed",
+                                  "message": "Deze methode wordt niet ondersteund."})
+        elif not SENDER_PATTERN.fullmatch(match["sender"]):
+            # Checked here too, so nothing but a plain id ever reaches Rasa's router.
+            self._send_json(400, {"error": "invalid_sender",
+                                  "message": "Het gespreksnummer is ongeldig."})
+        else:
+            self._proxy(f"{self.server.rasa_url}{self.path}")
+
     # -- proxy ---------------------------------------------------------------------
     def _upstream_url(self) -> str | None:
         parts = urllib.parse.urlsplit(self.path)
@@ -258,8 +415,8 @@ class PageHandler(BaseHTTPRequestHandler):
             return None
         return self.rfile.read(length) if length else b""
 
-    def _proxy(self) -> None:
-        url = self._upstream_url()
+    def _proxy(self, url: str | None = None) -> None:
+        url = url or self._upstream_url()
         if url is None:
             self._send_json(404, {"error": "not_found", "message": "Deze pagina bestaat niet."})
             return
@@ -272,20 +429,22 @@ class PageHandler(BaseHTTPRequestHandler):
                 self._send_json(413, {"error": "request_too_large",
                                       "message": "Uw bericht is te groot om te versturen."})
                 return
-        # Only the content type is passed on: no cookies, addresses or other headers
-        # that could identify the person asking.
-        headers = {"Accept": "application/json"}
+        # Only the content type is passed on: no cookies or other headers that could
+        # identify the person asking. The two headers the channel trusts are always
+        # set here, never taken from the client: a visitor cannot pose as another
+        # address to the rate limit, nor as a local tool that may choose its own ids.
+        headers = {"Accept": "application/json",
+                   FORWARDED_FOR_HEADER: self.client_address[0],
+                   VIA_HEADER: VIA_SITE}
         if data is not None:
             headers["Content-Type"] = self.headers.get("Content-Type", "application/json")
         request = urllib.request.Request(url, data=data, headers=headers, method=self.command)
         try:
             with urllib.request.urlopen(request, timeout=PROXY_TIMEOUT_S) as response:
-                status = response.status
-                content_type = response.headers.get("Content-Type", "application/json")
+                status, upstream_headers = response.status, response.headers
                 body = response.read(MAX_RESPONSE_BYTES)
         except urllib.error.HTTPError as error:
-            status = error.code
-            content_type = error.headers.get("Content-Type", "application/json")
+            status, upstream_headers = error.code, error.headers
             body = error.read(MAX_RESPONSE_BYTES)
         except (urllib.error.URLError, OSError) as error:
             # A time-out shows up bare while reading, or wrapped in URLError while connecting.
@@ -299,7 +458,13 @@ class PageHandler(BaseHTTPRequestHandler):
                                       "message": "De assistent is nu niet bereikbaar. "
                                                  "Probeer het zo opnieuw."})
             return
-        self._send(status, body, content_type)
+        content_type = upstream_headers.get("Content-Type", "application/json")
+        extra = {}
+        # The widget waits as long as the bot asks (429, 503); only a plain number is kept.
+        retry_after = (upstream_headers.get("Retry-After") or "").strip()
+        if RETRY_AFTER.fullmatch(retry_after):
+            extra["Retry-After"] = retry_after
+        self._send(status, body, content_type, extra_headers=extra)
 
 
 # -- command line ----------------------------------------------------------------------
