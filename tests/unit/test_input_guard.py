@@ -80,3 +80,59 @@ def test_only_offered_payloads_pass():
         'greet{"last_topic": "<script>"}'
     assert neutralise_payload("//debate_date{}", offered) == "debate_date{}"
     assert neutralise_payload("wat is / mensenhandel", offered) == "wat is / mensenhandel"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # 5,000 levels of nesting in under 16 kB: RecursionError inside json.
+        b"[" * 5000 + b"]" * 5000,
+        b'{"sender": ' + b'{"a": ' * 2000 + b"1" + b"}" * 2000 + b"}",
+        # An integer longer than Python converts (sys.get_int_max_str_digits, 4300).
+        b'{"sender": "test-conversation-1", "message": "x", "n": ' + b"7" * 5000 + b"}",
+    ],
+    ids=["nested-array", "nested-object", "huge-integer"],
+)
+def test_hostile_json_is_a_400_with_one_log_line(raw, caplog):
+    assert len(raw) <= MAX_BODY_BYTES
+    with caplog.at_level("WARNING", logger="bot.input_guard"), pytest.raises(RequestError) as caught:
+        parse_chat_request(raw)
+    assert (caught.value.status, caught.value.error) == (400, "invalid_json")
+    assert caught.value.__cause__ is None and caught.value.__context__ is None
+    assert len(caplog.records) == 1 and caplog.records[0].exc_info is None
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json", "application/json; charset=utf-8", "Application/JSON;charset=\"UTF-8\""],
+)
+def test_json_content_types_are_accepted(content_type):
+    chat = parse_chat_request(body(sender=SENDER, message="hallo"), content_type=content_type)
+    assert chat.message == "hallo"
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [None, "", "text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded",
+     "multipart/form-data; boundary=x", "application/json-patch+json", "application/jsonx",
+     "application/json; charset=latin-1", "application/json; boundary=x"],
+)
+def test_other_content_types_get_415(content_type):
+    with pytest.raises(RequestError) as caught:
+        parse_chat_request(body(sender=SENDER, message="hallo"), content_type=content_type)
+    assert (caught.value.status, caught.value.error) == (415, "unsupported_media_type")
+    assert "JSON" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Found by the property tests: each changed again on a second pass.
+        ("<\u200bb>wat is mensenhandel", "wat is mensenhandel"),
+        ("<scr<b>ipt>wat is mensenhandel", "< scr ipt>wat is mensenhandel"),
+        ("e\u200b\u0301en debat", "\u00e9en debat"),
+    ],
+)
+def test_normalising_twice_changes_nothing(text, expected):
+    assert normalise_text(text) == expected
+    assert normalise_text(expected) == expected
