@@ -66,6 +66,8 @@
     started: "Er is een nieuw gesprek gestart.",
     restarted: "Het vorige gesprek was verlopen. Er is een nieuw gesprek gestart.",
     cleared: "Het gesprek is gewist.",
+    clearing: "Het gesprek wordt gewist…",
+    clearedHere: "Het gesprek is hier gewist. De kopie op de server wordt na 30 dagen automatisch verwijderd.",
     empty: "Typ eerst uw vraag.",
     busy: "Een moment, de assistent beantwoordt nog uw vorige vraag.",
     limit: "U heeft het maximum van " + config.maxChars + " tekens bereikt.",
@@ -73,7 +75,7 @@
     errNetwork: "Er is geen verbinding met de assistent. Controleer uw internetverbinding en probeer het opnieuw.",
     errTimeout: "De assistent reageert niet op tijd. Probeer het opnieuw.",
     errServer: "De assistent is nu niet bereikbaar. Probeer het opnieuw.",
-    errBusy: "Er worden nu te veel vragen gesteld. Wacht even en probeer het opnieuw.",
+    errBusy: "Even rustig aan: u stuurt veel berichten. Probeer het over een paar seconden opnieuw.",
     errEmpty: "De assistent gaf geen antwoord. Probeer het opnieuw.",
     errStart: "Het gesprek kon niet worden gestart. Probeer het opnieuw.",
   };
@@ -134,6 +136,9 @@
 
   let state = loadState();
   let busy = false;
+  // The message being answered, if any: erasure waits for it, so its reply is not
+  // stored after the conversation was deleted.
+  let inflight = null;
   // Bumped by "Nieuw gesprek" / "Gesprek wissen" so late replies to an old
   // conversation are dropped instead of landing in the new one.
   let epoch = 0;
@@ -310,9 +315,20 @@
       state.items.shift();
       if (log.firstChild) log.removeChild(log.firstChild);
     }
-    log.appendChild(renderItem(clean));
+    const node = renderItem(clean);
+    log.appendChild(node);
     saveState();
     scrollToEnd();
+    return { item: clean, node: node };
+  }
+
+  function removeItem(added) {
+    const index = state.items.indexOf(added.item);
+    if (index < 0) return false;
+    state.items.splice(index, 1);
+    added.node.remove();
+    saveState();
+    return true;
   }
 
   function renderAll() {
@@ -336,26 +352,38 @@
     if (hadFocus) input.focus();
   }
 
+  // Without retry, the alert is only text (the question is back in the input instead).
   function showAlert(text, retry) {
     alertBox.textContent = "";
-    alertBox.append(
-      el("p", "mhc-alert-text", text),
-      button("mhc-retry", TEXT.retry, () => {
-        clearAlert();
-        retry();
-      })
-    );
+    alertBox.append(el("p", "mhc-alert-text", text));
+    if (retry) {
+      alertBox.append(
+        button("mhc-retry", TEXT.retry, () => {
+          clearAlert();
+          retry();
+        })
+      );
+    }
   }
 
   // -- talking to the bot ------------------------------------------------------------
-  class ChatError extends Error {}
+  class ChatError extends Error {
+    constructor(message, status) {
+      super(message);
+      this.status = status || 0;
+    }
+  }
 
   async function post(path, body) {
+    return call("POST", path, body);
+  }
+
+  async function call(method, path, body) {
     const controller = new AbortController();
     const timer = window.setTimeout(() => controller.abort(), config.timeoutMs);
     try {
       const response = await fetch(config.endpoint + path, {
-        method: "POST",
+        method: method,
         headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: controller.signal,
@@ -380,8 +408,9 @@
 
   function errorText(response) {
     const message = response.data && response.data.message;
-    // 400/413 carry a specific Dutch explanation from the bot; other errors may not be Dutch.
-    if ((response.status === 400 || response.status === 413) && isText(message) && message.trim()) {
+    // 400/413/429 carry a specific Dutch explanation from the bot (429: how long to
+    // wait); other errors may not be Dutch.
+    if ([400, 413, 429].includes(response.status) && isText(message) && message.trim()) {
       return message.slice(0, 300);
     }
     return response.status === 429 ? TEXT.errBusy : TEXT.errServer;
@@ -409,25 +438,28 @@
     return state.sender;
   }
 
-  function isUnknownSender(response) {
-    return response.status === 403 && response.data && response.data.error === "unknown_sender";
+  function isRefusedSender(response) {
+    const error = response.status === 403 && response.data && response.data.error;
+    return error === "unknown_sender" || error === "expired_sender";
   }
 
   // Sends one message and shows the replies; failures end in an alert with a retry.
-  async function deliver(message, rateReplies) {
+  // "typed" is the question as typed (null for a button): after a 429 it goes back into
+  // the input, so the citizen can send it again once the bot is ready for it.
+  async function deliver(message, rateReplies, typed) {
     const myEpoch = epoch;
     busy = true;
     setStatus(TEXT.typing);
     try {
       let response = await post("/webhook", { sender: await ensureSender(), message: message });
-      if (isUnknownSender(response) && myEpoch === epoch) {
-        // The server forgot or refused this id: start a new conversation, once.
+      if (isRefusedSender(response) && myEpoch === epoch) {
+        // The server forgot, refused or expired this id: start a new conversation, once.
         state.sender = null;
         addItem({ who: "note", text: TEXT.restarted });
         response = await post("/webhook", { sender: await ensureSender(), message: message });
       }
       if (myEpoch !== epoch) return;
-      if (!response.ok) throw new ChatError(errorText(response));
+      if (!response.ok) throw new ChatError(errorText(response), response.status);
       const replies = (Array.isArray(response.data) ? response.data : []).filter(
         (r) => r && ((isText(r.text) && r.text.trim()) || cleanButtons(r.buttons).length)
       );
@@ -444,23 +476,31 @@
     } catch (error) {
       if (myEpoch !== epoch) return;
       setStatus("");
-      showAlert(error instanceof ChatError ? error.message : TEXT.errNetwork, () => {
-        if (!busy) deliver(message, rateReplies);
+      const text = error instanceof ChatError ? error.message : TEXT.errNetwork;
+      if (error.status === 429 && typed && typed.shown && !input.value && removeItem(typed.shown)) {
+        // Not answered, so not in the transcript: the question waits in the input.
+        input.value = typed.text;
+        updateCount();
+        showAlert(text, null);
+        return;
+      }
+      showAlert(text, () => {
+        if (!busy) inflight = deliver(message, rateReplies, null);
       });
     } finally {
       if (myEpoch === epoch) busy = false;
     }
   }
 
-  function send(message, shown, rateReplies) {
+  function send(message, shown, rateReplies, typed) {
     if (busy) {
       setStatus(TEXT.busy);
       return;
     }
     clearAlert();
     ensureIntro();
-    addItem({ who: "user", text: shown });
-    deliver(message, rateReplies);
+    const added = addItem({ who: "user", text: shown });
+    inflight = deliver(message, rateReplies, typed ? { text: typed, shown: added } : null);
   }
 
   function resetTranscript() {
@@ -489,11 +529,32 @@
     }
   }
 
-  function clearConversation() {
+  // Clears the screen and the stored copy at once, then asks the server to delete its
+  // copy too (the right to erasure). The id is dropped: the next question starts a new
+  // conversation, unlinked to the erased one.
+  async function clearConversation() {
+    const sender = state.sender;
+    const pending = inflight;
     resetTranscript();
+    state.sender = null;
     saveState();
-    setStatus(TEXT.cleared);
     input.focus();
+    const myEpoch = epoch;
+    if (!sender) {
+      setStatus(TEXT.cleared);
+      return;
+    }
+    setStatus(TEXT.clearing);
+    let erased = false;
+    try {
+      // A reply still on its way would be stored after the deletion: wait for it.
+      if (pending) await pending;
+      const response = await call("DELETE", "/conversations/" + encodeURIComponent(sender));
+      erased = response.ok;
+    } catch (error) {
+      erased = false;
+    }
+    if (myEpoch === epoch) setStatus(erased ? TEXT.cleared : TEXT.clearedHere);
   }
 
   function quickExit() {
@@ -558,7 +619,7 @@
     }
     input.value = "";
     updateCount();
-    send(text.slice(0, config.maxChars), text, true);
+    send(text.slice(0, config.maxChars), text, true, text);
   });
 
   // -- start -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.browser.helpers import (
     CHROMIUM,
@@ -22,7 +23,7 @@ from tests.browser.helpers import (
     ask_bot,
     new_page,
 )
-from tests.servers import BotServers
+from tests.servers import ROOT, BotServers
 
 
 # -- servers -------------------------------------------------------------------------------
@@ -31,19 +32,36 @@ class Servers:
     rasa_url: str
     web_url: str
     logs: Path
+    # The conversation database and storage keys, for tests that look inside it.
+    bot: BotServers
+
+
+def _credentials(workdir: Path) -> Path:
+    """The channel's settings with a higher per-client rate limit.
+
+    bot.web forwards every browser's address, and in these tests that is always
+    127.0.0.1: one visitor as far as the rate limit can tell, asking far faster than a
+    person. The limit itself is tested where it is made (bot/admission.py).
+    """
+    credentials = yaml.safe_load((ROOT / "credentials.yml").read_text())
+    credentials["bot.channel.WebChannel"].update(rate_limit_per_s=50, rate_limit_burst=500)
+    path = workdir / "credentials.yml"
+    path.write_text(yaml.safe_dump(credentials))
+    return path
 
 
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: train it first (`make train`, or `make test`).")
-    bot = BotServers(tmp_path_factory.mktemp("browser-server-logs"))
+    workdir = tmp_path_factory.mktemp("browser-server-logs")
+    bot = BotServers(workdir, credentials=_credentials(workdir))
     try:
         bot.start()
         bot.start_web()
         # The first real answer also warms up the action server.
         bot.wait_until(lambda: bool(ask_bot(bot.web_url, "hallo")), "first answer")
-        yield Servers(bot.base_url, bot.web_url, bot.workdir)
+        yield Servers(bot.base_url, bot.web_url, bot.workdir, bot)
     finally:
         bot.stop()
 
