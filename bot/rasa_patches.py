@@ -27,24 +27,83 @@
    py-spy on a replica with the SQL store showed that walk was a fifth of the
    time per message in a 60-turn conversation; the name-to-class table is now
    built once (and rebuilt if an unknown name appears).
+6. No version banner: Rasa answers ``GET /`` with "Hello from Rasa: <version>",
+   which tells a scanner which known flaws to try. ``/`` now answers a neutral
+   ``{"status": "ok"}``.
+7. Request limits (Sanic, which Rasa builds its app on): bodies are refused
+   above ``REQUEST_MAX_SIZE`` (64 kB, not Sanic's 100 MB), headers must arrive
+   within ``REQUEST_TIMEOUT_S`` and a body within ``BODY_TIMEOUT_S`` (Sanic's own
+   response time-out restarts with every byte, so a body sent one byte at a time
+   held a connection open for ever), a reply takes at most ``RESPONSE_TIMEOUT_S``
+   (Rasa sets an hour). Sanic's errors (404, 405, 408, 413, 503...) are answered
+   with a short Dutch JSON message in the channel's ``{"error", "message"}``
+   shape and one log line, instead of English text.
+8. CORS: Rasa lets the browser send every method, sends
+   ``Access-Control-Allow-Origin`` even to requests without an Origin and
+   ``Access-Control-Max-Age: None``. Now only the origins given with ``--cors``
+   get CORS headers, only for POST and OPTIONS and the Content-Type header,
+   without credentials, with a max-age of ``CORS_MAX_AGE_S``.
+
+All of this is written against one Rasa and Sanic version; ``apply()`` refuses
+another (``RuntimeError``) so an upgrade cannot silently leave a patch unapplied.
 """
 from __future__ import annotations
 
+import asyncio
+import logging
 from functools import lru_cache
 from typing import Any
 
+import rasa
 import rasa.core.actions.action as rasa_action
 import rasa.core.agent as rasa_agent
+import rasa.core.run as rasa_run
 import rasa.core.tracker_store as rasa_tracker_store
+import rasa.server as rasa_server
 import rasa.shared.utils.common
 import rasa.utils.endpoints as rasa_endpoints
+import sanic
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.shared.core.events import Event
+from sanic import Sanic, response
+from sanic.exceptions import RequestTimeout, SanicException
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from sanic_cors import CORS
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+logger = logging.getLogger(__name__)
+
+# The versions every patch below was checked against (see the module docstring).
+RASA_VERSION = "3.6.21"
+SANIC_VERSION = "21.12.2"
+
 ACTION_TIMEOUT_S = 3
+# A chat request is under 16 kB (bot.input_guard.MAX_BODY_BYTES); Sanic stops reading here.
+REQUEST_MAX_SIZE = 64 * 1024
+REQUEST_TIMEOUT_S = 5
+BODY_TIMEOUT_S = 5
+# Above the channel's reply deadline (4.5 s, bot/admission.py) with room for a busy server.
+RESPONSE_TIMEOUT_S = 15
+CORS_MAX_AGE_S = 600
+CORS_METHODS = ("POST", "OPTIONS")
+
+# Sanic's errors by status, said the way the channel says its own.
+_DUTCH_ERRORS = {
+    400: ("bad_request", "Het verzoek is ongeldig."),
+    404: ("not_found", "Deze pagina bestaat niet."),
+    405: ("method_not_allowed", "Dit soort verzoek is hier niet toegestaan."),
+    408: ("request_timeout", "Het verzoek kwam niet op tijd binnen. Probeer het opnieuw."),
+    413: ("body_too_large", "Het verzoek is te groot."),
+    503: ("service_unavailable",
+          "De assistent antwoordt nu niet op tijd. Probeer het over een paar minuten opnieuw."),
+}
+_DUTCH_OTHER_ERROR = ("error", "Er ging iets mis. Probeer het later opnieuw.")
+
+_original_configure_app = rasa_run.configure_app
+_original_receive_body = sanic.request.Request.receive_body
 
 
 @lru_cache(maxsize=1)
@@ -110,8 +169,66 @@ def _resolve_event_type(type_name: str, default: type[Event] | None = None) -> t
     raise ValueError(f"Unknown event name '{type_name}'.")
 
 
+def _neutral_root_route(app: Sanic) -> None:
+    @app.get("/")
+    async def root(_: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+
+def _configure_cors(app: Sanic, cors_origins: str | list[str] | None = "") -> None:
+    # Rasa's own CORS_* settings on app.config would be merged in by sanic-cors: none are set.
+    CORS(app, resources={r"/*": {"origins": cors_origins or []}}, methods=list(CORS_METHODS),
+         allow_headers=["Content-Type"], max_age=CORS_MAX_AGE_S, supports_credentials=False,
+         send_wildcard=False, always_send=False, automatic_options=True)
+
+
+def dutch_error(_request: Request | None, exception: SanicException) -> HTTPResponse:
+    """Sanic's error as ``{"error", "message"}`` in Dutch, logged in one line."""
+    status = int(getattr(exception, "status_code", 500) or 500)
+    error, message = _DUTCH_ERRORS.get(status, _DUTCH_OTHER_ERROR)
+    # The exception's text only names what went wrong; it never holds what was sent.
+    logger.log(logging.INFO if status in (404, 405) else logging.WARNING,
+               "HTTP %d %s: %s", status, error, exception)
+    return response.json({"error": error, "message": message}, status=status)
+
+
+async def _receive_body_in_time(self: Request) -> None:
+    try:
+        await asyncio.wait_for(_original_receive_body(self), BODY_TIMEOUT_S)
+    except asyncio.TimeoutError:
+        # The rest of the body is not waited for either: the connection closes after the 408.
+        self.stream.keep_alive = False
+        self.stream.request_body = None
+        raise RequestTimeout("Request body not received in time") from None
+
+
+def harden_app(app: Sanic) -> Sanic:
+    """Size limit, time-outs and Dutch JSON errors on the Sanic app Rasa built."""
+    app.config.REQUEST_MAX_SIZE = REQUEST_MAX_SIZE
+    app.config.REQUEST_TIMEOUT = REQUEST_TIMEOUT_S
+    app.config.RESPONSE_TIMEOUT = RESPONSE_TIMEOUT_S
+    app.error_handler.add(SanicException, dutch_error)
+    return app
+
+
+def _configure_app(*args: Any, **kwargs: Any) -> Sanic:
+    return harden_app(_original_configure_app(*args, **kwargs))
+
+
+def check_versions(rasa_version: str = rasa.__version__,
+                   sanic_version: str = sanic.__version__) -> None:
+    """RuntimeError unless these are the Rasa and Sanic versions the patches were written for."""
+    found = (rasa_version, sanic_version)
+    if found != (RASA_VERSION, SANIC_VERSION):
+        raise RuntimeError(
+            f"bot/rasa_patches.py was written for Rasa {RASA_VERSION} and Sanic {SANIC_VERSION}, "
+            f"found Rasa {rasa_version} and Sanic {sanic_version}. Check every patch in its "
+            "docstring against the new code, then update RASA_VERSION and SANIC_VERSION.")
+
+
 def apply() -> None:
     """Idempotent: safe to call from every import of the channel."""
+    check_versions(rasa.__version__, sanic.__version__)
     if not event.contains(Engine, "connect", _tune_sqlite):
         event.listen(Engine, "connect", _tune_sqlite)
     rasa_action.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT_S
@@ -120,3 +237,8 @@ def apply() -> None:
     rasa_tracker_store._load_from_module_name_in_endpoint_config = _load_custom_tracker_store
     Event.resolve_by_type = staticmethod(_resolve_event_type)
     rasa_agent.FailSafeTrackerStore = _NoFallbackTrackerStore
+    # rasa.server and rasa.core.run look these up at call time, after the channel is loaded.
+    rasa_server.add_root_route = _neutral_root_route
+    rasa_server.configure_cors = _configure_cors
+    rasa_run.configure_app = _configure_app
+    sanic.request.Request.receive_body = _receive_body_in_time

@@ -7,11 +7,14 @@
 #                        (several replicas: make scale-up, see docs/deploy.md)
 #   RASA_API_TOKEN=...   also open Rasa's HTTP API, protected by this token
 #   SITE_ORIGIN=...      the only origin allowed by CORS (default http://localhost:8000)
+#   RASA_HOST=...        the interface Rasa listens on (default 127.0.0.1: the page server
+#                        and local tools reach it there; a proxy in front publishes it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VENV=.venv
 RASA_PORT="${RASA_PORT:-5005}"
+RASA_HOST="${RASA_HOST:-127.0.0.1}"
 ACTION_PORT="${ACTION_PORT:-5055}"
 WEB_PORT="${WEB_PORT:-8000}"
 MODEL="${MODEL:-models/current.tar.gz}"
@@ -75,7 +78,7 @@ cat <<INFO
   Stoppen: Ctrl-C.
 
 INFO
-"$VENV/bin/rasa" run --model "$MODEL" --port "$RASA_PORT" \
+"$VENV/bin/rasa" run --model "$MODEL" --interface "$RASA_HOST" --port "$RASA_PORT" \
   --credentials "$CONFIG_DIR/credentials.yml" --endpoints "$CONFIG_DIR/endpoints.yml" \
   --cors "$SITE_ORIGIN" "${api_args[@]}" &
 pids+=($!)
