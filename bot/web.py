@@ -255,6 +255,11 @@ class WebServer(HTTPServer):
         for worker in self._workers:
             worker.start()
 
+    @property
+    def waiting(self) -> int:
+        """Accepted connections waiting for a worker (approximate while workers take them)."""
+        return self._pending.qsize()
+
     def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
         if self._pending.qsize() >= self.queue_size:
             self._reject(request)

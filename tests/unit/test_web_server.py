@@ -173,10 +173,15 @@ def test_slow_connections_beyond_the_pool_do_not_block_a_normal_get(fake_rasa: F
     slow: list[socket.socket] = []
     try:
         opened = time.monotonic()
-        for _ in range(workers + queue_size):
+        for number in range(1, workers + queue_size + 1):
             slow.append(half_sent(url))
             # Let a worker take each one, so the queue fills in a known order.
-            time.sleep(0.2)
+            expected = max(0, number - workers)
+            deadline = time.monotonic() + 1.0
+            while time.monotonic() < deadline and server.waiting != expected:
+                time.sleep(0.02)
+            time.sleep(0.05)
+        assert server.waiting == queue_size
         # Pool and queue are full: a normal request is turned away at once, in Dutch.
         start = time.monotonic()
         status, headers, body = call(f"{url}/")
