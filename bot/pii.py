@@ -23,6 +23,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from stdnum.iban import mod_97_10
+from stdnum.nl import bsn as stdnum_bsn
+
 from bot.page import CONTENT_DIR, PAGE_FILE
 
 BSN = "bsn"
@@ -293,22 +296,23 @@ class RedactionResult:
 
 
 def is_valid_bsn(digits: str) -> bool:
-    """Elfproef: 9*d1 + 8*d2 + ... + 2*d8 - d9 must be a multiple of 11."""
-    if len(digits) != 9 or not digits.isdigit() or set(digits) == {"0"}:
-        return False
-    weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-    return sum(int(digit) * weight for digit, weight in zip(digits, weights)) % 11 == 0
+    """Nine digits that pass the elfproef (python-stdnum's check)."""
+    # stdnum pads eight digits to nine; here only a written nine-digit number counts.
+    return len(digits) == 9 and digits.isascii() and digits.isdigit() and stdnum_bsn.is_valid(digits)
 
 
 def is_valid_iban(iban: str) -> bool:
-    """ISO 13616 check: the rearranged number, letters as 10..35, is 1 mod 97."""
+    """ISO 13616 check digits (mod 97), without stdnum's per-country rules.
+
+    ``stdnum.iban.is_valid`` also applies national account checks (Belgium's, for
+    one); a number that fails only those is still someone's mistyped account number.
+    """
     compact = re.sub(r"\s", "", iban).upper()
     if not (15 <= len(compact) <= 34 and compact.isascii() and compact.isalnum()):
         return False
     if not (compact[:2].isalpha() and compact[2:4].isdigit()):
         return False
-    rearranged = compact[4:] + compact[:4]
-    return int("".join(str(int(char, 36)) for char in rearranged)) % 97 == 1
+    return mod_97_10.is_valid(compact[4:] + compact[:4])
 
 
 # --- the detection copy ----------------------------------------------------------------
