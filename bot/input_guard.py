@@ -101,7 +101,7 @@ def _decode_json(body: bytes) -> object:
     except ValueError as error:
         # JSONDecodeError, or an integer longer than Python converts (4300 digits).
         if not isinstance(error, json.JSONDecodeError):
-            logger.warning("Rejected a request body: %s", type(error).__name__)
+            logger.warning("Rejected a request body: a number with too many digits")
     raise RequestError(400, "invalid_json", "Het verzoek is geen geldige JSON.")
 
 

@@ -149,8 +149,9 @@ def test_no_cors_header_without_the_site_origin(servers, origin):
 
 def test_cors_header_for_the_site(servers):
     body = json.dumps({"sender": new_sender(), "message": "hallo"}).encode()
-    _, headers, _ = servers.request_with_headers("POST", WEBHOOK, body,
-                                                 headers={"Origin": SITE_ORIGIN})
+    status, headers, _ = servers.request_with_headers("POST", WEBHOOK, body,
+                                                      headers={"Origin": SITE_ORIGIN})
+    assert status == 200
     assert headers.get("Access-Control-Allow-Origin") == SITE_ORIGIN
 
 
