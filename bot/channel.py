@@ -37,7 +37,8 @@ from bot.tracker_store import underlying
 
 logger = logging.getLogger(__name__)
 
-# Action server time-out (3 s) and faster response validation: see bot/rasa_patches.py.
+# Rasa and Sanic fixes (time-outs, limits, CORS, no banner, no silent fallbacks): see
+# bot/rasa_patches.py. Applied on import, before Rasa builds its server.
 rasa_patches.apply()
 
 # Set by our own proxies (bot/web.py, nginx) and never by a browser: the request came

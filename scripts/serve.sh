@@ -54,8 +54,18 @@ SANIC_HOST="${ACTION_HOST:-127.0.0.1}" "$VENV/bin/rasa" run actions --actions ac
 pids+=($!)
 
 if [[ "${1:-}" == "--shell" ]]; then
-  "$VENV/bin/rasa" shell --model "$MODEL" --endpoints "$CONFIG_DIR/endpoints.yml" --quiet
-  exit 0
+  # The terminal chat goes through the same web channel as the website (input guard,
+  # redaction before storage, limits), not through `rasa shell`, which would store
+  # raw text. Server output goes to a private log so the chat stays readable.
+  mkdir -p var && chmod 700 var
+  echo "De assistent start (dat duurt ongeveer een halve minuut; logboek: var/shell.log)."
+  "$VENV/bin/rasa" run --model "$MODEL" --interface 127.0.0.1 --port "$RASA_PORT" \
+    --credentials "$CONFIG_DIR/credentials.yml" --endpoints "$CONFIG_DIR/endpoints.yml" \
+    >var/shell.log 2>&1 &
+  pids+=($!)
+  chmod 600 var/shell.log
+  "$VENV/bin/python" -m bot.shell --url "http://127.0.0.1:${RASA_PORT}"
+  exit $?
 fi
 
 api_args=()
