@@ -49,21 +49,24 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 # The action server only listens on localhost: nothing outside needs to reach it.
+action_log=/dev/stdout
+if [[ "${1:-}" == "--shell" ]]; then
+  mkdir -p var && chmod 700 var && : >var/shell.log && chmod 600 var/shell.log
+  action_log=var/shell.log
+fi
 SANIC_HOST="${ACTION_HOST:-127.0.0.1}" "$VENV/bin/rasa" run actions --actions actions \
-  --port "$ACTION_PORT" --quiet &
+  --port "$ACTION_PORT" --quiet >>"$action_log" 2>&1 &
 pids+=($!)
 
 if [[ "${1:-}" == "--shell" ]]; then
   # The terminal chat goes through the same web channel as the website (input guard,
   # redaction before storage, limits), not through `rasa shell`, which would store
   # raw text. Server output goes to a private log so the chat stays readable.
-  mkdir -p var && chmod 700 var
   echo "De assistent start (dat duurt ongeveer een halve minuut; logboek: var/shell.log)."
   "$VENV/bin/rasa" run --model "$MODEL" --interface 127.0.0.1 --port "$RASA_PORT" \
     --credentials "$CONFIG_DIR/credentials.yml" --endpoints "$CONFIG_DIR/endpoints.yml" \
-    >var/shell.log 2>&1 &
+    >>var/shell.log 2>&1 &
   pids+=($!)
-  chmod 600 var/shell.log
   "$VENV/bin/python" -m bot.shell --url "http://127.0.0.1:${RASA_PORT}"
   exit $?
 fi
