@@ -17,9 +17,20 @@ script, and Redis runs each script without interleaving another client:
   the next ticket goes ahead, so a crash delays a conversation by at most one
   lock lifetime instead of blocking it.
 
+Both stores here also apply the admission rules of ``bot.admission`` to a
+message the web channel hands over with a ``lock_deadline``: with
+``MAX_WAITING`` messages of the conversation already waiting behind the one being
+answered, the message is refused with ``ConversationBusy`` before it gets a
+ticket; a waiting message whose deadline passes withdraws its ticket (the queue
+moves on) and raises ``LockWaitExpired``. Either way Rasa never sees it, so it is
+neither processed nor stored. Without a deadline (Rasa's own callers) a message
+waits as in Rasa.
+
 Configured in endpoints.yml as ``lock_store: {type: bot.lock_store.AtomicRedisLockStore, ...}``
 with the same keys as Rasa's Redis lock store (``url``, ``port``, ``db``,
-``password``, ``use_ssl``, ``key_prefix``) plus ``lock_lifetime`` (seconds).
+``password``, ``use_ssl``, ``key_prefix``) plus ``lock_lifetime`` (seconds) and
+``max_waiting``. The local profile (`make run`, one process) uses
+``BoundedInMemoryLockStore``.
 """
 from __future__ import annotations
 
@@ -34,9 +45,11 @@ from typing import Any
 import redis
 import redis.asyncio
 from rasa.core.lock import Ticket, TicketLock
-from rasa.core.lock_store import LockError, LockStore
+from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore
 from rasa.shared.exceptions import ConnectionException
 from rasa.utils.endpoints import EndpointConfig
+
+from bot.admission import MAX_WAITING, ConversationBusy, LockWaitExpired, lock_deadline
 
 logger = logging.getLogger(__name__)
 
@@ -59,10 +72,27 @@ IDLE_KEY_TTL_MS = 24 * 3600 * 1000
 DEFAULT_KEY_PREFIX = "bot:lock:"
 SOCKET_TIMEOUT_S = 2.0
 
-# KEYS: counter, queue, deadlines.  ARGV: lifetime (ms), idle ttl (ms).
+# KEYS: counter, queue, deadlines.  ARGV: lifetime (ms), idle ttl (ms), the most
+# tickets that may wait behind the holder (negative: no bound).
+# Returns the new ticket, or 0 (never a ticket: INCR starts at 1) when the queue is
+# full. Counting and issuing are one script, so two replicas cannot both take the
+# last place.
 _ISSUE = """
 local now = redis.call('TIME')
 local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local max_waiting = tonumber(ARGV[3] or '-1')
+if max_waiting >= 0 then
+  -- Tickets of crashed owners are no longer waiting: drop them before counting.
+  for _, queued in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+    local deadline = redis.call('HGET', KEYS[3], queued)
+    if (not deadline) or tonumber(deadline) < now_ms then
+      redis.call('ZREM', KEYS[2], queued)
+      redis.call('HDEL', KEYS[3], queued)
+    end
+  end
+  -- The lowest ticket holds the lock; the others wait.
+  if redis.call('ZCARD', KEYS[2]) > max_waiting then return 0 end
+end
 local ticket = redis.call('INCR', KEYS[1])
 redis.call('ZADD', KEYS[2], ticket, ticket)
 redis.call('HSET', KEYS[3], ticket, now_ms + tonumber(ARGV[1]))
@@ -105,6 +135,74 @@ return 1
 """
 
 
+def _max_waiting(settings: dict[str, Any]) -> int:
+    value = settings.get("max_waiting")
+    return MAX_WAITING if value is None else int(value)
+
+
+class BoundedInMemoryLockStore(InMemoryLockStore):
+    """Rasa's in-memory lock store (one process: `make run`) with the admission rules.
+
+    Rasa's store polls every ``wait_time_in_seconds`` (1 s as Rasa calls it), which
+    alone would spend the whole lock deadline; with a deadline this store polls
+    every few milliseconds instead. Checking the queue and issuing the ticket run
+    without an ``await`` in between, so on the one event loop nothing slips in.
+    """
+
+    def __init__(self, endpoint_config: EndpointConfig | None = None, **settings: Any) -> None:
+        # Rasa constructs custom lock stores as ``cls(endpoint_config=...)``.
+        if endpoint_config is not None:
+            settings = {**endpoint_config.kwargs, **settings}
+        self.max_waiting = _max_waiting(settings)
+        super().__init__()
+
+    def waiting(self, conversation_id: str) -> int:
+        """How many messages of the conversation wait behind the one being answered."""
+        lock = self.get_lock(conversation_id)
+        if lock is None:
+            return 0
+        lock.remove_expired_tickets()
+        return max(len(lock.tickets) - 1, 0)
+
+    @contextlib.asynccontextmanager
+    async def lock(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME,
+                   wait_time_in_seconds: float = 1) -> AsyncIterator[TicketLock]:
+        """Hold the conversation's lock for the ``async with`` block, within ``lock_deadline``."""
+        deadline = lock_deadline.get()
+        if deadline is None:
+            async with super().lock(conversation_id, lock_lifetime,
+                                    wait_time_in_seconds) as ticket_lock:
+                yield ticket_lock
+            return
+        if time.monotonic() >= deadline:
+            raise LockWaitExpired(f"no time left to wait (conversation {conversation_id[:8]})")
+        if self.waiting(conversation_id) >= self.max_waiting:
+            logger.info("Conversation %s busy: %d messages already waiting",
+                        conversation_id[:8], self.max_waiting)
+            raise ConversationBusy()
+        ticket = self.issue_ticket(conversation_id, lock_lifetime)
+        try:
+            yield await self._acquire_before(conversation_id, ticket, deadline)
+        finally:
+            # Also withdraws a ticket that never got its turn, so the next one goes ahead.
+            self.cleanup(conversation_id, ticket)
+
+    async def _acquire_before(self, conversation_id: str, ticket: int,
+                              deadline: float) -> TicketLock:
+        while True:
+            lock = self.get_lock(conversation_id)
+            if lock is None:
+                raise LockError(f"Lock of conversation {conversation_id[:8]} vanished "
+                                "while waiting.")
+            if not lock.is_locked(ticket):
+                return lock
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise LockWaitExpired(f"lock not free in time "
+                                      f"(conversation {conversation_id[:8]})")
+            await asyncio.sleep(min(NEXT_IN_LINE_POLL_S, left))
+
+
 class AtomicRedisLockStore(LockStore):
     """A Rasa lock store whose ticket queue changes only through atomic Redis operations."""
 
@@ -118,6 +216,7 @@ class AtomicRedisLockStore(LockStore):
         self.lock_lifetime_s = float(settings.get("lock_lifetime") or DEFAULT_LOCK_LIFETIME_S)
         self.max_wait_s = float(settings.get("max_wait") or DEFAULT_MAX_WAIT_S)
         self.key_prefix = str(settings.get("key_prefix") or DEFAULT_KEY_PREFIX)
+        self.max_waiting = _max_waiting(settings)
         connection = {
             "host": self.host, "port": self.port, "db": self.db,
             "password": settings.get("password") or None,
@@ -161,11 +260,21 @@ class AtomicRedisLockStore(LockStore):
         """Hold the conversation's lock for the duration of the ``async with`` block."""
         counter, queue, deadlines = self._keys(conversation_id)
         lifetime_ms = self._lifetime_ms(lock_lifetime)
+        deadline = lock_deadline.get()
+        if deadline is not None and time.monotonic() >= deadline:
+            raise LockWaitExpired(f"no time left to wait (conversation {conversation_id[:8]})")
+        bound = -1 if deadline is None else self.max_waiting
         ticket = int(await self._issue(keys=[counter, queue, deadlines],
-                                       args=[lifetime_ms, IDLE_KEY_TTL_MS]))
+                                       args=[lifetime_ms, IDLE_KEY_TTL_MS, bound]))
+        if ticket == 0:
+            logger.info("Conversation %s busy: %d messages already waiting",
+                        conversation_id[:8], self.max_waiting)
+            raise ConversationBusy()
         renewal: asyncio.Task | None = None
         try:
-            await self._wait_for_turn(conversation_id, ticket, lifetime_ms, wait_time_in_seconds)
+            # On LockWaitExpired the finally below withdraws the ticket.
+            await self._wait_for_turn(conversation_id, ticket, lifetime_ms, wait_time_in_seconds,
+                                      deadline)
             renewal = asyncio.create_task(self._keep_alive(queue, deadlines, ticket, lifetime_ms))
             yield TicketLock(conversation_id, deque([Ticket(ticket, time.time()
                                                             + lifetime_ms / 1000)]))
@@ -175,7 +284,7 @@ class AtomicRedisLockStore(LockStore):
             await self._release_quietly(conversation_id, queue, deadlines, ticket)
 
     async def _wait_for_turn(self, conversation_id: str, ticket: int, lifetime_ms: int,
-                             max_poll_s: float | None) -> None:
+                             max_poll_s: float | None, deadline: float | None = None) -> None:
         _, queue, deadlines = self._keys(conversation_id)
         give_up = time.monotonic() + self.max_wait_s
         while True:
@@ -189,7 +298,15 @@ class AtomicRedisLockStore(LockStore):
                 raise LockError(f"Waited over {self.max_wait_s:.0f} s for the lock "
                                 f"(conversation {conversation_id[:8]}).")
             pause = NEXT_IN_LINE_POLL_S if ahead == 1 else POLL_PER_TICKET_AHEAD_S * ahead
-            await asyncio.sleep(min(pause, max_poll_s or MAX_POLL_S, MAX_POLL_S))
+            pause = min(pause, max_poll_s or MAX_POLL_S, MAX_POLL_S)
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise LockWaitExpired(f"lock not free in time, {ahead} ahead "
+                                          f"(conversation {conversation_id[:8]})")
+                # One last look just at the deadline rather than a poll after it.
+                pause = min(pause, left)
+            await asyncio.sleep(pause)
 
     async def _keep_alive(self, queue: str, deadlines: str, ticket: int, lifetime_ms: int) -> None:
         # The holder renews its deadline so a long turn is not mistaken for a crash.

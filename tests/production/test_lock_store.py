@@ -5,6 +5,7 @@ Two store objects stand for two Rasa replicas: they share nothing but Redis.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import time
 import uuid
@@ -14,6 +15,7 @@ import redis
 from rasa.core.lock_store import LockError
 from rasa.shared.exceptions import ConnectionException
 
+from bot.admission import MAX_WAITING, ConversationBusy, LockWaitExpired, lock_deadline
 from bot.lock_store import AtomicRedisLockStore
 from tests.services import REDIS, require_redis
 
@@ -139,3 +141,139 @@ def test_whole_lock_writes_are_refused():
         store.save_lock(store.get_lock(conversation_id))
     store.delete_lock(conversation_id)
     assert store.get_lock(conversation_id) is None
+
+
+# -- admission: the queue bound and the lock deadline ---------------------------------
+@contextlib.contextmanager
+def deadline_in(seconds: float):
+    token = lock_deadline.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        lock_deadline.reset(token)
+
+
+def waiting(store: AtomicRedisLockStore, conversation_id: str) -> int:
+    lock = store.get_lock(conversation_id)
+    return 0 if lock is None else len(lock.tickets) - 1
+
+
+async def until(condition, timeout: float = 3.0) -> None:
+    give_up = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < give_up, "condition not reached"
+        await asyncio.sleep(0.005)
+
+
+class Conversation:
+    """A holder that keeps the lock until released, and messages queueing behind it."""
+
+    def __init__(self, replicas: list[AtomicRedisLockStore]) -> None:
+        self.replicas = replicas
+        self.id = conversation()
+        self.release = asyncio.Event()
+        self.served: list[str] = []
+
+    async def hold(self) -> None:
+        async with self.replicas[0].lock(self.id):
+            self.served.append("holder")
+            await self.release.wait()
+
+    async def start_holder(self) -> asyncio.Task:
+        task = asyncio.create_task(self.hold())
+        await until(lambda: self.served == ["holder"])
+        return task
+
+    async def message(self, number: int, deadline_s: float | None) -> str:
+        with contextlib.nullcontext() if deadline_s is None else deadline_in(deadline_s):
+            try:
+                async with self.replicas[number % len(self.replicas)].lock(self.id):
+                    self.served.append(f"m{number}")
+                    return "served"
+            except ConversationBusy:
+                return "busy"
+
+    async def late_message(self) -> str:
+        # Bounded, so a store that queues it anyway fails the test instead of hanging it.
+        return await asyncio.wait_for(self.message(99, deadline_s=3), timeout=1)
+
+
+async def test_at_most_five_wait_across_two_replicas_and_the_refused_take_no_ticket():
+    chat = Conversation([replica(), replica()])
+    holder = await chat.start_holder()
+    # Twenty at once over both replicas: counting and issuing are one script, so
+    # exactly five get a place, whatever the interleaving.
+    attempts = [asyncio.create_task(chat.message(n, deadline_s=3)) for n in range(20)]
+    await until(lambda: sum(t.done() for t in attempts) == 20 - MAX_WAITING)
+    assert waiting(chat.replicas[0], chat.id) == MAX_WAITING
+    chat.release.set()
+    outcomes = await asyncio.gather(*attempts)
+    await holder
+    assert outcomes.count("served") == MAX_WAITING
+    assert outcomes.count("busy") == 20 - MAX_WAITING
+    assert len(chat.served) == 1 + MAX_WAITING
+    assert chat.replicas[0].get_lock(chat.id) is None
+
+
+async def test_the_seventh_message_is_refused_and_tickets_of_crashed_replicas_do_not_count():
+    chat = Conversation([replica(), replica()])
+    for _ in range(MAX_WAITING + 1):
+        # Tickets of a replica that died: nobody renews them.
+        chat.replicas[1].issue_ticket(chat.id, lock_lifetime=0.2)
+    await asyncio.sleep(0.3)
+    holder = await chat.start_holder()
+    waiters = []
+    for number in range(MAX_WAITING):
+        waiters.append(asyncio.create_task(chat.message(number, deadline_s=3)))
+        # One at a time, so the order of arrival is known.
+        await until(lambda n=number: waiting(chat.replicas[0], chat.id) == n + 1)
+    assert await chat.late_message() == "busy"
+    assert waiting(chat.replicas[0], chat.id) == MAX_WAITING
+    chat.release.set()
+    assert await asyncio.gather(*waiters) == ["served"] * MAX_WAITING
+    await holder
+    assert chat.served == ["holder", *(f"m{n}" for n in range(MAX_WAITING))]
+
+
+async def test_a_waiter_past_its_deadline_withdraws_its_ticket_and_the_next_is_served():
+    chat = Conversation([replica(), replica()])
+    holder = await chat.start_holder()
+    impatient = asyncio.create_task(chat.message(1, deadline_s=0.3))
+    await until(lambda: waiting(chat.replicas[0], chat.id) == 1)
+    patient = asyncio.create_task(chat.message(2, deadline_s=10))
+    await until(lambda: waiting(chat.replicas[0], chat.id) == 2)
+
+    started = time.monotonic()
+    with pytest.raises(LockWaitExpired):
+        await asyncio.wait_for(impatient, timeout=1.5)
+    assert time.monotonic() - started < 0.6
+    assert waiting(chat.replicas[0], chat.id) == 1, "the expired ticket is still queued"
+
+    chat.release.set()
+    await holder
+    # At once, not after the withdrawn ticket's lifetime (6 s) ran out.
+    assert await asyncio.wait_for(patient, timeout=1) == "served"
+    assert chat.served == ["holder", "m2"]
+
+
+async def test_without_a_deadline_messages_queue_as_before_and_fill_the_queue():
+    chat = Conversation([replica(), replica()])
+    holder = await chat.start_holder()
+    unbounded = [asyncio.create_task(chat.message(n, deadline_s=None))
+                 for n in range(MAX_WAITING + 3)]
+    await until(lambda: waiting(chat.replicas[0], chat.id) == MAX_WAITING + 3)
+    assert await chat.late_message() == "busy"
+    chat.release.set()
+    assert await asyncio.gather(*unbounded) == ["served"] * (MAX_WAITING + 3)
+    await holder
+    assert len(chat.served) == MAX_WAITING + 4
+
+
+async def test_a_message_whose_deadline_has_passed_takes_no_ticket():
+    chat = Conversation([replica()])
+    holder = await chat.start_holder()
+    with pytest.raises(LockWaitExpired):
+        await asyncio.wait_for(chat.message(1, deadline_s=-0.01), timeout=1)
+    assert waiting(chat.replicas[0], chat.id) == 0
+    chat.release.set()
+    await holder
