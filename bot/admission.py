@@ -66,6 +66,9 @@ class ClientRateLimiter:
     """
 
     def __init__(self, rate_per_s: float = 1.0, burst: int = 10, max_clients: int = 10_000) -> None:
+        # A zero rate would divide by zero below; a zero burst or memory refuses everyone.
+        if rate_per_s <= 0 or burst < 1 or max_clients < 1:
+            raise ValueError("rate_per_s must be positive, burst and max_clients at least 1")
         self.rate_per_s = rate_per_s
         self.burst = burst
         self.max_clients = max_clients
@@ -77,8 +80,10 @@ class ClientRateLimiter:
         now = time.monotonic() if now is None else now
         with self._guard:
             bucket = self._buckets.pop(client, None) or _Bucket(tokens=float(self.burst), updated=now)
-            bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.updated) * self.rate_per_s)
-            bucket.updated = now
+            # A caller's clock that goes back (``now`` passed in) must not take tokens away.
+            elapsed = max(0.0, now - bucket.updated)
+            bucket.tokens = min(float(self.burst), bucket.tokens + elapsed * self.rate_per_s)
+            bucket.updated = max(now, bucket.updated)
             self._buckets[client] = bucket
             while len(self._buckets) > self.max_clients:
                 self._buckets.popitem(last=False)
