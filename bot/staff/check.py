@@ -100,6 +100,10 @@ PII_KINDS_NL = {
     "email": "een e-mailadres",
     "iban": "een rekeningnummer (IBAN)",
     "postcode": "een postcode met huisnummer",
+    "name": "een naam",
+    "address": "een adres",
+    "date": "een datum",
+    "document": "een documentnummer",
 }
 
 

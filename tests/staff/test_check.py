@@ -342,3 +342,9 @@ def test_a_stray_brace_in_a_reply_is_named(project, capsys):
     assert code == 1
     finding = only(out, "accolades")
     assert "onderwerp 'technical_error'" in finding and "'{iets mis aan onze kant;" in finding
+
+
+def test_every_kind_of_personal_data_has_a_dutch_label():
+    from bot import pii
+
+    assert set(pii.PLACEHOLDERS) <= set(check.PII_KINDS_NL)
