@@ -38,6 +38,11 @@ from bot.preflight import production_env
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 NGINX_TEMPLATE = ROOT / "deploy" / "local" / "nginx.conf.template"
+# nginx's per-client limit (limit_req), as in deploy/docker/nginx.conf: a chat
+# needs a message every few seconds; the burst covers opening the page and a
+# few quick messages.
+CLIENT_RATE_PER_S = 2
+CLIENT_BURST = 20
 START_TIMEOUT_S = 240
 STOP_TIMEOUT_S = 30
 
@@ -59,6 +64,8 @@ class ScaleOutSettings:
     credentials: Path = ROOT / "deploy" / "production" / "credentials.yml"
     env: dict[str, str] = field(default_factory=dict)  # overrides of BOT_* settings
     replica_ports: list[int] | None = None  # explicit ports (tests use free ones)
+    client_rate_per_s: int = CLIENT_RATE_PER_S
+    client_burst: int = CLIENT_BURST
 
     def ports(self) -> list[int]:
         if self.replica_ports is not None:
@@ -74,13 +81,19 @@ def nginx_binary() -> str:
     return found
 
 
-def render_nginx_config(workdir: Path, port: int, replica_ports: list[int]) -> str:
+def render_nginx_config(workdir: Path, port: int, replica_ports: list[int],
+                        client_rate_per_s: int = CLIENT_RATE_PER_S,
+                        client_burst: int = CLIENT_BURST) -> str:
     """The nginx configuration for these ports, from deploy/local/nginx.conf.template."""
+    if client_rate_per_s < 1 or client_burst < 0:
+        raise ScaleOutError("the client rate must be at least 1 request/s, the burst not negative")
     servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=3s;"
                         for p in replica_ports)
     text = NGINX_TEMPLATE.read_text()
     for name, value in {"workdir": str(workdir), "port": str(port),
-                        "replicas": str(len(replica_ports)), "upstream_servers": servers}.items():
+                        "replicas": str(len(replica_ports)), "upstream_servers": servers,
+                        "client_rate": str(int(client_rate_per_s)),
+                        "client_burst": str(int(client_burst))}.items():
         text = text.replace(f"@{name}@", value)
     if re.search(r"@[a-z_]+@", text):
         raise ScaleOutError(f"{NGINX_TEMPLATE}: a placeholder was not filled in")
@@ -209,7 +222,9 @@ class ScaleOut:
         (self.workdir / "tmp").mkdir(exist_ok=True)
         config = self.workdir / "nginx.conf"
         config.write_text(render_nginx_config(self.workdir, self.settings.port,
-                                              self.replica_ports))
+                                              self.replica_ports,
+                                              self.settings.client_rate_per_s,
+                                              self.settings.client_burst))
         self.nginx = self._spawn([nginx_binary(), "-p", str(self.workdir), "-e",
                                   str(self.workdir / "nginx-error.log"), "-c", str(config)],
                                  "nginx.out")
@@ -301,6 +316,11 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--credentials", type=Path, default=ScaleOutSettings.credentials,
                     help="channel settings; credentials.yml also accepts client-chosen "
                          "conversation ids, as test tools such as the evaluation script need")
+    up.add_argument("--client-rate", type=int, default=CLIENT_RATE_PER_S,
+                    help="nginx's limit per client address, in requests per second "
+                         "(locally all traffic is one client: raise it for load tools)")
+    up.add_argument("--client-burst", type=int, default=CLIENT_BURST,
+                    help="requests a client may send at once above that rate")
     commands.add_parser("status", help="which processes run and answer")
     commands.add_parser("down", help="stop everything `up` started")
     args = parser.parse_args(argv)
@@ -313,7 +333,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Already running ({state_file}); `make scale-down` first.", file=sys.stderr)
             return 1
         settings = ScaleOutSettings(replicas=args.replicas, port=args.port,
-                                    credentials=args.credentials.resolve())
+                                    credentials=args.credentials.resolve(),
+                                    client_rate_per_s=args.client_rate,
+                                    client_burst=args.client_burst)
         try:
             cluster = ScaleOut(settings).start()
         except ScaleOutError as error:
