@@ -6,9 +6,13 @@ take either "down" without touching the machine's services.
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import datetime as dt
+import http.client
+import http.server
 import json
 import secrets
+import subprocess
 import threading
 import time
 import urllib.error
@@ -18,9 +22,12 @@ from pathlib import Path
 import psycopg2
 import pytest
 import redis
+import yaml
 
+from bot.admission import MAX_WAITING, REPLY_DEADLINE_S
 from bot.knowledge import get_knowledge
-from bot.scaleout import ScaleOut, ScaleOutSettings
+from bot.scaleout import ScaleOut, ScaleOutSettings, nginx_binary, render_nginx_config
+from bot.sender_ids import storage_key
 from tests.faultproxy import FaultProxy
 from tests.servers import free_port
 from tests.services import PG, REDIS
@@ -28,6 +35,14 @@ from tests.services import PG, REDIS
 pytestmark = pytest.mark.server
 
 REDIS_DB = 9
+PRODUCTION_CREDENTIALS = Path(__file__).resolve().parents[2] / "deploy" / "production" / "credentials.yml"
+# All test traffic comes from 127.0.0.1, one client to nginx and the channel: the
+# per-client limits are raised here and tested on their own (nginx below, the
+# channel's in tests/unit/test_admission.py), so these tests see the lock's limits.
+UNLIMITED = 100_000
+# Every replica must accept the conversation ids any other one issued; the tests
+# need it too, to find a conversation under its storage key.
+SENDER_ID_SECRET = secrets.token_urlsafe(32)
 REPORT = Path(__file__).resolve().parents[2] / "reports" / "scaleout-throughput.json"
 QUESTIONS = ["wat is mensenhandel", "wie is de nationaal rapporteur", "wanneer is het debat",
              "wat doet het AVIM", "welke vormen van uitbuiting zijn er", "en waar?"]
@@ -43,15 +58,21 @@ def proxies():
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory, database, proxies):
+    workdir = tmp_path_factory.mktemp("scaleout")
+    credentials = yaml.safe_load(PRODUCTION_CREDENTIALS.read_text())
+    credentials["bot.channel.WebChannel"].update(rate_limit_per_s=UNLIMITED,
+                                                 rate_limit_burst=UNLIMITED)
+    (workdir / "credentials.yml").write_text(yaml.safe_dump(credentials))
     settings = ScaleOutSettings(
         replicas=2, port=free_port(), replica_ports=[free_port(), free_port()],
-        action_port=free_port(), web_port=None, workdir=tmp_path_factory.mktemp("scaleout"),
+        action_port=free_port(), web_port=None, workdir=workdir,
+        credentials=workdir / "credentials.yml",
+        client_rate_per_s=UNLIMITED, client_burst=UNLIMITED,
         env={"BOT_DB_HOST": "127.0.0.1", "BOT_DB_PORT": str(proxies["postgresql"].port),
              "BOT_DB_NAME": database, "BOT_DB_USER": PG["user"],
              "BOT_REDIS_HOST": "127.0.0.1", "BOT_REDIS_PORT": str(proxies["redis"].port),
              "BOT_REDIS_DB": str(REDIS_DB),
-             # Every replica must accept the conversation ids any other one issued.
-             "BOT_SENDER_ID_SECRET": secrets.token_urlsafe(32)})
+             "BOT_SENDER_ID_SECRET": SENDER_ID_SECRET})
     running = ScaleOut(settings).start()
     try:
         yield running
@@ -89,9 +110,64 @@ def technical_error_text() -> str:
     return get_knowledge().reply("technical_error", dt.date.today()).text
 
 
+def busy_text() -> str:
+    return get_knowledge().reply("conversation_busy", dt.date.today()).text
+
+
+@dataclasses.dataclass
+class Outcome:
+    message: str
+    status: int
+    retry_after: str | None
+    body: object
+    seconds: float
+
+    @property
+    def text(self) -> str:
+        if self.status != 200:
+            return ""
+        return "\n".join(r.get("text") or "" for r in self.body)
+
+    @property
+    def answered(self) -> bool:
+        return self.status == 200 and self.text not in (technical_error_text(), busy_text())
+
+
+def send(base_url: str, sender: str, message: str) -> Outcome:
+    """One message with its status, Retry-After header and time taken, whatever the status."""
+    data = json.dumps({"sender": sender, "message": message}).encode()
+    request = urllib.request.Request(f"{base_url}/webhooks/rest/webhook", data,
+                                     {"Content-Type": "application/json"}, method="POST")
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            status, headers, raw = response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        status, headers, raw = error.code, error.headers, error.read()
+    seconds = time.monotonic() - started
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        body = raw.decode("utf-8", "replace")
+    return Outcome(message, status, headers.get("Retry-After"), body, seconds)
+
+
+def send_at_once(base_url: str, sender: str, messages: list[str]) -> list[Outcome]:
+    start = threading.Barrier(len(messages))
+
+    def one(message: str) -> Outcome:
+        start.wait()
+        return send(base_url, sender, message)
+
+    with concurrent.futures.ThreadPoolExecutor(len(messages)) as pool:
+        return list(pool.map(one, messages))
+
+
 def stored_events(database: str, sender: str) -> list[dict]:
+    # Stored under a keyed hash of the id, not the id itself (bot/sender_ids.py).
+    key = storage_key(sender, SENDER_ID_SECRET.encode())
     with psycopg2.connect(dbname=database, **PG) as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
+        cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (key,))
         return [json.loads(row[0]) for row in cursor.fetchall()]
 
 
@@ -138,17 +214,7 @@ def test_nginx_alternates_replicas_within_one_conversation(cluster):
 
 
 # -- many messages of one conversation at once ------------------------------------------
-def test_sixty_concurrent_messages_of_one_conversation_are_all_stored_in_order(cluster, database):
-    sender = new_conversation(cluster.url)
-    messages = [f"{QUESTIONS[i % len(QUESTIONS)]} ({i})" for i in range(60)]
-    seen = len(cluster.upstream_log())
-    with concurrent.futures.ThreadPoolExecutor(60) as pool:
-        replies = list(pool.map(lambda m: say(cluster.url, sender, m), messages))
-    assert technical_error_text() not in replies
-    assert replicas_used(cluster, seen, 60) == {f"127.0.0.1:{p}" for p in cluster.replica_ports}
-
-    events = stored_events(database, sender)
-    assert sorted(user_texts(events)) == sorted(messages)
+def assert_one_turn_at_a_time(events: list[dict], expected_turns: int) -> None:
     assert sum(e["event"] == "session_started" for e in events) == 1
     timestamps = [e["timestamp"] for e in events]
     assert timestamps == sorted(timestamps), "events stored out of order"
@@ -160,9 +226,127 @@ def test_sixty_concurrent_messages_of_one_conversation_are_all_stored_in_order(c
             turns.append([])
         elif turns:
             turns[-1].append(event.get("name") or event["event"])
-    assert len(turns) == 60
+    assert len(turns) == expected_turns
     for turn in turns:
         assert "bot" in turn and turn[-1] == "action_listen", turn
+
+
+def test_one_answered_and_five_waiting_across_replicas_are_all_answered_in_order(
+        cluster, database):
+    sender = new_conversation(cluster.url)
+    say(cluster.url, sender, "wat is mensenhandel")  # the session starts outside the race
+    count = 1 + MAX_WAITING
+    messages = [f"{QUESTIONS[i % len(QUESTIONS)]} ({i})" for i in range(count)]
+    seen = len(cluster.upstream_log())
+    outcomes = send_at_once(cluster.url, sender, messages)
+    assert [o.status for o in outcomes] == [200] * count, [(o.status, o.body) for o in outcomes]
+    assert all(o.answered for o in outcomes), [o.text for o in outcomes]
+    assert max(o.seconds for o in outcomes) < REPLY_DEADLINE_S + 0.5
+    assert replicas_used(cluster, seen, count) == {f"127.0.0.1:{p}" for p in cluster.replica_ports}
+    events = stored_events(database, sender)
+    assert sorted(user_texts(events)[1:]) == sorted(messages)
+    assert_one_turn_at_a_time(events, count + 1)
+
+
+def test_messages_beyond_five_waiting_get_429_quickly_and_are_not_stored(cluster, database):
+    sender = new_conversation(cluster.url)
+    say(cluster.url, sender, "wat is mensenhandel")
+    messages = [f"{QUESTIONS[i % len(QUESTIONS)]} ({i})" for i in range(20)]
+    outcomes = send_at_once(cluster.url, sender, messages)
+
+    refused = [o for o in outcomes if o.status == 429]
+    assert refused, "no message was refused"
+    for outcome in refused:
+        assert outcome.retry_after and int(outcome.retry_after) >= 1
+        assert outcome.body["error"] == "too_many_requests"
+        assert "opnieuw" in outcome.body["message"]
+    unexpected = [(o.status, o.text) for o in outcomes
+                  if o.status not in (200, 429) or (o.status == 200 and not o.answered
+                                                    and o.text != busy_text())]
+    assert unexpected == [], "only answers, 'busy, send again' and 429 are expected"
+    # The finding was a reply after 10-12 s; the deadline holds for every message.
+    assert max(o.seconds for o in outcomes) < REPLY_DEADLINE_S + 0.5, \
+        sorted(round(o.seconds, 2) for o in outcomes)
+
+    # Exactly the answered messages are stored, one turn at a time; refused and
+    # expired ones left no trace.
+    events = stored_events(database, sender)
+    answered = [o.message for o in outcomes if o.answered]
+    assert sorted(user_texts(events)[1:]) == sorted(answered)
+    assert_one_turn_at_a_time(events, len(answered) + 1)
+
+
+# -- nginx's per-client limit, with a stand-in for the replicas ------------------------------
+class _EchoForwardedFor(http.server.BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = json.dumps({"x_forwarded_for": self.headers.get("X-Forwarded-For")}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+@pytest.fixture
+def limited_nginx(tmp_path):
+    """nginx from the scale-out template, 1 request/s and a burst of 3, before an echo server."""
+    echo = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _EchoForwardedFor)
+    threading.Thread(target=echo.serve_forever, daemon=True).start()
+    port = free_port()
+    (tmp_path / "tmp").mkdir()
+    config = tmp_path / "nginx.conf"
+    config.write_text(render_nginx_config(tmp_path, port, [echo.server_address[1]],
+                                          client_rate_per_s=1, client_burst=3))
+    nginx = subprocess.Popen([nginx_binary(), "-p", str(tmp_path), "-e",
+                              str(tmp_path / "nginx-error.log"), "-c", str(config)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while not (tmp_path / "nginx.pid").exists():
+            assert nginx.poll() is None and time.monotonic() < deadline, "nginx did not start"
+            time.sleep(0.05)
+        time.sleep(0.2)
+        yield port
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+        echo.shutdown()
+
+
+def post_from(address: str, port: int,
+              forwarded_for: str | None = None) -> tuple[int, dict, str | None]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5,
+                                            source_address=(address, 0))
+    headers = {"Content-Type": "application/json"}
+    if forwarded_for:
+        headers["X-Forwarded-For"] = forwarded_for
+    try:
+        connection.request("POST", "/webhooks/rest/webhook", b"{}", headers)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read()), response.getheader("Retry-After")
+    finally:
+        connection.close()
+
+
+def test_nginx_limits_each_client_address_and_passes_it_on_as_x_forwarded_for(limited_nginx):
+    # Loopback is 127.0.0.0/8: two source addresses stand for two citizens.
+    results = [post_from("127.0.0.2", limited_nginx, forwarded_for="198.51.100.9")
+               for _ in range(8)]
+    statuses = [status for status, _, _ in results]
+    assert statuses[:4] == [200] * 4, statuses  # one now and the burst of three
+    assert 429 in statuses[4:], statuses
+    # The client's own X-Forwarded-For is replaced: it cannot choose its bucket.
+    assert {body["x_forwarded_for"] for status, body, _ in results if status == 200} \
+        == {"127.0.0.2"}
+    _, body, retry_after = next(r for r in results if r[0] == 429)
+    assert body["error"] == "too_many_requests" and "opnieuw" in body["message"]
+    assert retry_after == "1"
+    # Another address is not affected by the first one's flood.
+    assert post_from("127.0.0.3", limited_nginx)[0] == 200
 
 
 # -- the stores going away -----------------------------------------------------------------
