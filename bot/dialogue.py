@@ -40,6 +40,7 @@ from bot.questions import (
     verdict,
 )
 from bot.safety import sounds_like_danger
+from bot.situations import situation_form
 from bot.text import fold, has_readable_content
 
 # Below this NLU confidence the best guess is too weak to offer as "Bedoelt u...?":
@@ -230,7 +231,8 @@ def _answer_despite_doubt(knowledge: Knowledge, candidates: Sequence[str], text:
     """A topic to answer although NLU hesitated between ``candidates`` (likeliest first), if the doubt is harmless.
 
     - Danger among them: the likeliest help topic, as every one of them names 112.
-    - A described situation and its form of exploitation: both answers name the form.
+    - A described situation whose words name the form (bot/situations.py), or a
+      situation and its form of exploitation: both answers name the form.
     - The question's shape settles it: the likeliest topic links the aspect asked
       ("waarom ..."), corrects an "alleen"-claim, or checks a claimed value ("in 2021?").
     """
@@ -238,6 +240,11 @@ def _answer_despite_doubt(knowledge: Knowledge, candidates: Sequence[str], text:
     safety = [c for c in candidates if knowledge.content.topic(c).kind == KIND_SAFETY]
     if DANGER_TOPIC in candidates and safety:
         return safety[0]
+    if set(candidates[:2]) & set(SITUATION_TOPICS):
+        # A described situation whose words settle the form: answer it (112 and help lines first).
+        form = situation_form(text)
+        if form:
+            return form
     if len(candidates) > 1 and (set(candidates[:2]) & set(SITUATION_TOPICS)):
         second = candidates[1]
         if knowledge.content.topic(first).related.get("more") == second or \
@@ -283,6 +290,9 @@ def answer_message(knowledge: Knowledge, intent: str | None, text: str | None,
         topic_id = knowledge.resolve_followup(intent, last_topic, aspects(text))
         return Decision(knowledge.reply(topic_id, today), context_topic=topic_id)
     topic_id = intent if knowledge.has_topic(intent) else CAPABILITIES_TOPIC
+    if topic_id in SITUATION_TOPICS:
+        # NLU knows it is a situation; its words are the better judge of the form.
+        topic_id = situation_form(text) or topic_id
     return _decide(knowledge, [topic_id], text, today, last_topic)
 
 
@@ -294,12 +304,15 @@ def suggest_topics(knowledge: Knowledge, text: str | None,
     Two questions, comparisons and follow-ups about an aspect of the previous answer
     often get a low NLU confidence because they mix topics; those are answered.
     """
-    override = _override(knowledge, text, today, last_topic, signals=signals)
-    if override:
-        return override
     ranking = list(ranking)
     likeliest = next((name for name, _ in sorted(ranking, key=lambda item: -item[1])
                       if knowledge.has_topic(name)), None)
+    # A situation, even a hesitant one, keeps its own answer over the general danger
+    # reply: it starts with 112 too and also names the form and the help lines.
+    override = _override(knowledge, text, today, last_topic,
+                         intent=likeliest if likeliest in SITUATION_TOPICS else None, signals=signals)
+    if override:
+        return override
     several = _several(knowledge, likeliest, text)
     if several:
         return _decide(knowledge, several, text, today, last_topic)

@@ -63,7 +63,7 @@ _CLAIM_PATTERNS: Mapping[str, re.Pattern[str]] = {
 
 # "wat is het verschil tussen X en Y", "hoe verschilt X van Y", "X of Y: wat is het verschil"
 _COMPARISON = (
-    re.compile(r"verschil(?:len)? (?:is er )?tussen (?P<a>.+?) en (?P<b>.+?)\s*\??$"),
+    re.compile(r"verschil(?:len)? (?:(?:is|zit|zitten|bestaat|bestaan) )?(?:er )?tussen (?P<a>.+?) en (?P<b>.+?)\s*\??$"),
     re.compile(r"(?:hoe|waarin) verschil(?:t|len) (?P<a>.+?) (?:van|met) (?P<b>.+?)\s*\??$"),
     re.compile(r"(?:vergelijk|vergelijking van) (?P<a>.+?) (?:en|met) (?P<b>.+?)\s*\??$"),
     re.compile(r"^(?P<a>.+?) (?:en|versus|vs\.?|of) (?P<b>.+?)[,:]? (?:wat is )?(?:het|de) verschil"),

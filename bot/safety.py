@@ -25,8 +25,9 @@ _DANGER_PATTERNS = [
     # "mijn zus wordt uitgebuit", "m'n vriendin is opgesloten"
     rf"\b(?:mijn|m'n|mn)\s+\w+\s+(?:wordt|word|is|worden|zijn)\s+{_WORDS}{_HARM}",
     # "ik durf niet weg te gaan", "ik kan niet weg", "ik mag het huis niet uit"
-    rf"\b(?:durf|kan|mag)\s+{_WORDS}niet\s+(?:\w+\s+){{0,2}}(?:weg|vluchten|ontsnappen)",
-    r"\b(?:mag|kan|durf)\s+(?:\w+\s+){0,3}niet\s+(?:naar\s+)?buiten\b",
+    # ... and about someone else: "ze durft niet weg", "hij mag niet naar buiten".
+    rf"\b(?:durf|durft|durven|kan|kunnen|mag|mogen)\s+{_WORDS}niet\s+(?:\w+\s+){{0,2}}(?:weg|vluchten|ontsnappen)",
+    r"\b(?:mag|mogen|kan|kunnen|durf|durft|durven)\s+(?:\w+\s+){0,3}niet\s+(?:naar\s+)?buiten\b",
     r"\bhelp\s*(?:me|mij)\b|\bred\s+(?:me|mij)\b",
     # A message that opens with a cry for help: "help!", "plz help er staat een man ..."
     # (a bare "help" asks what the bot can do, and is answered so).

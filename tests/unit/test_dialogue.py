@@ -314,3 +314,31 @@ def test_signals_read_before_redaction_decide_language_and_danger(knowledge):
     decision = answer_message(knowledge, "greet", "hallo [naam]", None, today, dutch_danger)
     assert decision.reply.topic_id == "acute_danger"
     assert Signals.from_metadata({}) is None
+
+
+def test_the_words_of_a_situation_settle_its_form(knowledge):
+    from bot.situations import situation_form
+
+    today = dt.date(2026, 12, 3)
+    neighbours = ("naast ons wonen acht mannen die om vijf uur met een busje worden opgehaald, "
+                  "de baas houdt bijna al hun loon in voor huur")
+    assert situation_form(neighbours) == "situation_labour"
+    assert situation_form("mijn nicht moet van haar vriend seks hebben met klanten") == "situation_sexual"
+    assert situation_form("mijn neefje moet voor een man wiet verkopen") == "situation_criminal"
+    # One word about work is not enough: a loverboy also calls it "werken".
+    assert situation_form("ze zegt dat ze voor haar vriend moet werken") is None
+    decision = answer_message(knowledge, "situation_sexual", neighbours, None, today)
+    assert decision.reply.topic_id == "situation_labour"
+    hesitant = [("situation_labour", 0.35), ("situation_sexual", 0.33), ("greet", 0.1)]
+    decision = suggest_topics(knowledge, "mijn zus moet met mannen naar bed voor een slaapplek, ze durft niet weg",
+                              hesitant, None, today)
+    assert decision.reply.topic_id == "situation_sexual" and not decision.buttons
+    assert "112" in decision.reply.text
+
+
+def test_a_comparison_phrased_as_a_clause_names_both_topics():
+    from bot.questions import comparison_parts
+
+    assert comparison_parts("kunt u uitleggen wat het verschil is tussen de dadermonitor en de slachtoffermonitor?") \
+        == ("de dadermonitor", "de slachtoffermonitor")
+    assert comparison_parts("welk verschil zit er tussen avim en comensha") == ("avim", "comensha")

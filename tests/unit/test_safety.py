@@ -13,6 +13,8 @@ from bot.safety import sounds_like_danger
         "help me alsjeblieft",
         "Mijn zus wordt uitgebuit in een bordeel",
         "ik kan niet weg uit dit huis",
+        "mijn vriendin durft niet weg bij die man",
+        "ze mogen niet naar buiten van de baas",
         "ze bedreigen me als ik praat",
         "ik ben bang",
         "IK BEN IN GEVAAR",
