@@ -122,7 +122,12 @@ class WebChannel(InputChannel):
         store = underlying(tracker_store) if tracker_store is not None else None
         last_activity = None
         if store is not None and hasattr(store, "last_activity"):
-            last_activity = await store.last_activity(self._storage_key(sender))
+            try:
+                last_activity = await store.last_activity(self._storage_key(sender))
+            except Exception as error:  # noqa: BLE001 - the store being down is answered below
+                # Handling the message meets the same failure and sends the Dutch error reply.
+                logger.error("Reading the conversation's last activity failed: %s", type(error).__name__)
+                return None
         if sender_ids.is_expired(sender, last_activity):
             return self._error(403, "expired_sender",
                                "Dit gesprek is verlopen omdat het een half uur stil was. Start een nieuw gesprek.")

@@ -45,7 +45,9 @@ class BotServers:
             endpoints.write_text(
                 f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
                 f"tracker_store:\n  type: bot.tracker_store.SQLiteBackedTrackerStore\n"
-                f"  db: {self.tracker_db}\n")
+                f"  db: {self.tracker_db}\n"
+                # As in endpoints.yml: at most 5 messages wait per conversation.
+                f"lock_store:\n  type: bot.lock_store.BoundedInMemoryLockStore\n")
         self.endpoints = endpoints
         self.rasa_log = workdir / "rasa.log"
         self.actions_log = workdir / "actions.log"

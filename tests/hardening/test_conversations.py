@@ -129,3 +129,27 @@ def test_the_terminal_chat_goes_through_the_web_channel(servers):
     output = "\n".join(printed)
     assert "uitbuiting" in output and NOTICE in output
     assert "06-87654321" not in stored_text(servers) and "0687654321" not in stored_text(servers)
+
+
+def test_a_flood_on_one_conversation_gets_429_within_the_deadline(servers):
+    sender = new_sender()
+    body = json.dumps({"sender": sender, "message": "wat is mensenhandel"}).encode()
+
+    def send(_: int) -> tuple[int, dict[str, str], object, float]:
+        started = time.monotonic()
+        status, headers, reply = servers.request_with_headers("POST", "/webhooks/rest/webhook", body)
+        return status, headers, reply, time.monotonic() - started
+
+    with ThreadPoolExecutor(24) as pool:
+        results = list(pool.map(send, range(24)))
+    statuses = [status for status, *_ in results]
+    assert set(statuses) <= {200, 429} and 200 in statuses and 429 in statuses, statuses
+    for status, headers, reply, elapsed in results:
+        assert elapsed < 5, elapsed
+        if status == 429:
+            assert int(headers["Retry-After"]) >= 1 and reply["error"] == "too_many_requests"
+    # Every answered message is stored once; refused ones are not stored at all.
+    with sqlite3.connect(servers.tracker_db) as db:
+        stored = db.execute("SELECT count(*) FROM events WHERE sender_id = ? AND type_name = 'user'",
+                            (servers.storage_key(sender),)).fetchone()[0]
+    assert stored == statuses.count(200)
