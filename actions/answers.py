@@ -14,6 +14,7 @@ from bot.dialogue import (
     Decision,
     Signals,
     answer_message,
+    final_question_intent,
     latest_user_metadata,
     needs_personal_data_notice,
     suggest_topics,
@@ -80,12 +81,14 @@ class ActionSuggestTopics(SafeAction):
                    for item in message.get("intent_ranking") or []]
         last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
         today = self._today()
+        metadata = latest_user_metadata(tracker.events)
         decision = suggest_topics(
             get_knowledge(),
             text=message.get("text"),
             ranking=ranking,
             last_topic=last_topic,
             today=today,
-            signals=Signals.from_metadata(latest_user_metadata(tracker.events)),
+            signals=Signals.from_metadata(metadata),
+            final_question=final_question_intent(metadata),
         )
         return _send(dispatcher, tracker, decision, last_topic, today)

@@ -49,6 +49,8 @@ MIN_SUGGESTION_CONFIDENCE = 0.2
 CAPABILITIES_TOPIC = "capabilities"
 NON_DUTCH_TOPIC = "non_dutch"
 SITUATION_TOPICS = ("situation_labour", "situation_sexual", "situation_criminal")
+# How sure NLU must be of a long story's final question alone to answer it directly.
+FINAL_QUESTION_CONFIDENCE = 0.7
 DUTCH = "nl"
 # Aspects that refine a topic question directly. "where" and "more" are left out:
 # "waar kan ik het debat live volgen?" asks for the live-stream topic itself.
@@ -256,6 +258,24 @@ def _answer_despite_doubt(knowledge: Knowledge, candidates: Sequence[str], text:
     return None
 
 
+def _story_question_topic(knowledge: Knowledge, candidates: Sequence[str],
+                          final_question: tuple[str, float] | None) -> str | None:
+    """The topic of a long story's final question, when NLU is sure of that question alone.
+
+    Only a topic NLU already offered for the whole story, and never over a situation
+    or safety topic among the first two: a story of abuse ending in "is dat
+    mensenhandel?" must keep its help answer, not get the definition.
+    """
+    if not final_question:
+        return None
+    intent, confidence = final_question
+    if confidence < FINAL_QUESTION_CONFIDENCE or intent not in candidates:
+        return None
+    if any(c in SITUATION_TOPICS or knowledge.content.topic(c).kind == KIND_SAFETY for c in candidates[:2]):
+        return None
+    return _question_topic(knowledge, intent)
+
+
 def _decide(knowledge: Knowledge, topic_ids: Sequence[str], text: str | None, today: dt.date,
             last_topic: str | None) -> Decision:
     if len(topic_ids) > 1:
@@ -298,7 +318,8 @@ def answer_message(knowledge: Knowledge, intent: str | None, text: str | None,
 
 def suggest_topics(knowledge: Knowledge, text: str | None,
                    ranking: Iterable[tuple[str, float]], last_topic: str | None,
-                   today: dt.date, signals: Signals | None = None) -> Decision:
+                   today: dt.date, signals: Signals | None = None,
+                   final_question: tuple[str, float] | None = None) -> Decision:
     """The reply when NLU is unsure: "Bedoelt u...?" with the two likeliest topics.
 
     Two questions, comparisons and follow-ups about an aspect of the previous answer
@@ -326,11 +347,22 @@ def suggest_topics(knowledge: Knowledge, text: str | None,
     sure = _answer_despite_doubt(knowledge, [s.topic_id for s in suggestions], text)
     if sure:
         return _decide(knowledge, [sure], text, today, last_topic)
+    asked = _story_question_topic(knowledge, [s.topic_id for s in suggestions], final_question)
+    if asked:
+        return _decide(knowledge, [asked], text, today, last_topic)
     return Decision(
         knowledge.reply(FALLBACK_TOPIC, today),
         buttons=[*suggestions, knowledge.something_else()],
         context_topic=last_topic,
     )
+
+
+def final_question_intent(metadata: Mapping[str, Any]) -> tuple[str, float] | None:
+    """(intent, confidence) the channel found for a long message's final question, if any."""
+    raw = metadata.get("final_question")
+    if not isinstance(raw, Mapping) or not raw.get("intent"):
+        return None
+    return str(raw["intent"]), float(raw.get("confidence") or 0.0)
 
 
 def latest_user_metadata(events: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:

@@ -180,3 +180,22 @@ def name_score(fragment: str, name: str) -> float:
         return 0.0
     score = fuzz.partial_ratio(folded_name, folded_fragment)
     return score if score >= _NAME_MATCH else 0.0
+
+
+# A story with a question at the end ("Ik ben journalist en schrijf over ... Wie kwam
+# er namens het kabinet?"): the question alone is what NLU should classify when the
+# whole story leaves it unsure. Only for messages this long, split into sentences.
+MIN_STORY_WORDS = 15
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def final_question(text: str | None) -> str | None:
+    """The last question of a longer, multi-sentence message; None for a short or single-sentence one."""
+    text = (text or "").strip()
+    if len(text.split()) < MIN_STORY_WORDS:
+        return None
+    sentences = [sentence for sentence in _SENTENCE_END.split(text) if sentence.strip()]
+    if len(sentences) < 2:
+        return None
+    questions = [sentence for sentence in sentences if sentence.rstrip().endswith("?")]
+    return (questions or sentences)[-1].strip()

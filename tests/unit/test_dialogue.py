@@ -342,3 +342,32 @@ def test_a_comparison_phrased_as_a_clause_names_both_topics():
     assert comparison_parts("kunt u uitleggen wat het verschil is tussen de dadermonitor en de slachtoffermonitor?") \
         == ("de dadermonitor", "de slachtoffermonitor")
     assert comparison_parts("welk verschil zit er tussen avim en comensha") == ("avim", "comensha")
+
+
+def test_a_long_story_is_answered_by_its_final_question(knowledge):
+    from bot.questions import final_question
+
+    today = dt.date(2026, 12, 3)
+    story = ("Ik studeer bestuurskunde en schrijf een werkstuk over de Tweede Kamer en de aanpak "
+             "van uitbuiting in 2019. Wie zat er toen namens de regering bij dat overleg?")
+    assert final_question(story) == "Wie zat er toen namens de regering bij dat overleg?"
+    assert final_question("wie zat er namens de regering?") is None
+    hesitant = [("debate_minister", 0.36), ("debate_documents", 0.31), ("greet", 0.05)]
+    decision = suggest_topics(knowledge, story, hesitant, None, today,
+                              final_question=("debate_minister", 0.93))
+    assert decision.reply.topic_id == "debate_minister" and not decision.buttons
+    # Unsure about the question alone, or a topic NLU did not offer: still "Bedoelt u...?".
+    assert suggest_topics(knowledge, story, hesitant, None, today,
+                          final_question=("debate_minister", 0.5)).buttons
+    assert suggest_topics(knowledge, story, hesitant, None, today,
+                          final_question=("avim", 0.95)).buttons
+
+
+def test_a_story_of_abuse_keeps_its_help_answer_over_its_final_question(knowledge):
+    today = dt.date(2026, 12, 3)
+    story = ("Mijn buurvrouw moet van haar vriend elke avond naar een hotel en geeft hem al het geld. "
+             "Ze is pas zestien. Is dat mensenhandel?")
+    hesitant = [("situation_sexual", 0.38), ("trafficking_definition", 0.33)]
+    decision = suggest_topics(knowledge, story, hesitant, None, today,
+                              final_question=("trafficking_definition", 0.95))
+    assert decision.reply.topic_id != "trafficking_definition"
