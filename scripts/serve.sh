@@ -63,7 +63,7 @@ if [[ "${1:-}" == "--shell" ]]; then
   # redaction before storage, limits), not through `rasa shell`, which would store
   # raw text. Server output goes to a private log so the chat stays readable.
   echo "De assistent start (dat duurt ongeveer een halve minuut; logboek: var/shell.log)."
-  "$VENV/bin/rasa" run --model "$MODEL" --interface 127.0.0.1 --port "$RASA_PORT" \
+  "$VENV/bin/rasa" run --model "$MODEL" --interface "$RASA_HOST" --port "$RASA_PORT" \
     --credentials "$CONFIG_DIR/credentials.yml" --endpoints "$CONFIG_DIR/endpoints.yml" \
     >>var/shell.log 2>&1 &
   pids+=($!)

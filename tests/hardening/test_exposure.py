@@ -157,8 +157,10 @@ def test_cors_header_for_the_site(servers):
 
 def test_make_run_binds_rasa_to_localhost():
     script = (ROOT / "scripts" / "serve.sh").read_text()
-    rasa_run = re.search(r'"\$VENV/bin/rasa" run --model[^&]*', script).group(0)
-    interface = re.search(r'--interface "\$(\w+)"', rasa_run)
-    assert interface, "rasa run needs --interface"
-    assert re.search(rf'^{interface.group(1)}="\$\{{{interface.group(1)}:-127\.0\.0\.1\}}"$',
-                     script, re.MULTILINE)
+    runs = re.findall(r'"\$VENV/bin/rasa" run --model[^&]*', script)
+    assert len(runs) == 2, "make run and make shell each start Rasa once"
+    for rasa_run in runs:
+        interface = re.search(r'--interface "\$(\w+)"', rasa_run)
+        assert interface, "rasa run needs --interface"
+        assert re.search(rf'^{interface.group(1)}="\$\{{{interface.group(1)}:-127\.0\.0\.1\}}"$',
+                         script, re.MULTILINE)
