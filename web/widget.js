@@ -45,8 +45,14 @@
     danger: "In direct gevaar? Bel 112.",
     newChat: "Nieuw gesprek",
     clear: "Gesprek wissen",
+    // Said before the first question (EU AI Act art. 50: people must know they talk to a machine).
+    intro: "U chat met een digitale assistent. Dat is een computerprogramma, geen mens. " +
+      "Het antwoordt met informatie van deze pagina uit december 2019. " +
+      "Melden of hulp vragen kan hier niet: bel bij gevaar 112, of de politie op 0900-8844.",
     privacy: "Deel hier geen persoonlijke gegevens, zoals uw naam, adres of telefoonnummer. " +
-      "Gesprekken worden zonder persoonlijke gegevens bewaard en na 30 dagen verwijderd.",
+      "Medewerkers van de Tweede Kamer lezen gesprekken zonder persoonlijke gegevens om de assistent te verbeteren. " +
+      "Na 30 dagen worden de gesprekken verwijderd.",
+    examples: "Voorbeeldvragen",
     log: "Gesprek",
     you: "U: ",
     bot: "Assistent: ",
@@ -269,11 +275,12 @@
     const who = item.who === "user" ? TEXT.you : item.who === "bot" ? TEXT.bot : TEXT.note;
     const body = el("p", "mhc-text");
     body.appendChild(el("span", "mhc-sr", who));
-    appendText(body, item.text, item.who === "bot");
+    appendText(body, item.text, item.who !== "user");
     node.appendChild(body);
 
     if (item.buttons.length) {
-      const choices = el("div", "mhc-choices", null, { role: "group", "aria-label": TEXT.suggestions });
+      const choices = el("div", "mhc-choices", null,
+        { role: "group", "aria-label": item.who === "note" ? TEXT.examples : TEXT.suggestions });
       item.buttons.forEach((choice) => {
         choices.appendChild(button("mhc-choice", choice.title, () => {
           input.focus();
@@ -337,8 +344,15 @@
     scrollToEnd();
   }
 
+  // Questions the assistant answers well, sent as typed text when chosen.
+  const EXAMPLE_QUESTIONS = ["Wat is mensenhandel?", "Welke vormen van uitbuiting zijn er?",
+    "Waar meld ik een vermoeden van mensenhandel?"];
+
   function ensureIntro() {
-    if (!state.items.length) addItem({ who: "note", text: TEXT.privacy });
+    if (state.items.length) return;
+    addItem({ who: "note", text: TEXT.intro,
+      buttons: EXAMPLE_QUESTIONS.map((question) => ({ title: question, payload: question })) });
+    addItem({ who: "note", text: TEXT.privacy });
   }
 
   function setStatus(text) {

@@ -112,7 +112,8 @@ def test_clear_conversation_empties_screen_and_stored_copy(chat: Chat, page) -> 
     chat.button("Gesprek wissen").click()
     assert chat.bot_messages().count() == 0 and chat.user_messages().count() == 0
     stored = chat.stored()
-    assert [item["who"] for item in stored["items"]] == ["note"]
+    # Only the start is left: what this is, and the privacy note.
+    assert [item["who"] for item in stored["items"]] == ["note", "note"]
     # The erased conversation's id is forgotten too (test_erasure_and_limits.py).
     assert sender and stored["sender"] is None
     assert "5 december" not in page.evaluate("JSON.stringify(sessionStorage)")
