@@ -7,7 +7,7 @@ A message is answered in this order:
 1. nothing to read, another language, or danger (these win over NLU);
 2. two questions in one, or a comparison: two answers;
 3. the NLU topic, refined by the aspect the question asks about (topic x aspect:
-   "over welke periode gaat de Dadermonitor?" -> the period of that monitor),
+   "welke jaren beslaat de Dadermonitor?" -> the period of that monitor),
    or for a follow-up, that aspect of the previous answer;
 4. for a yes/no question, "Ja." or "Nee." before it when the answer decides it.
 """

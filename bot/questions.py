@@ -71,7 +71,7 @@ _COMPARISON = (
 )
 
 _QUESTION_WORD = r"(?:wat|wie|waar|wanneer|waarom|hoe|hoeveel|welke|welk|sinds wanneer)"
-# "wanneer en waar is het debat": two question words sharing one question.
+# "wanneer en waar was het overleg": two question words sharing one question.
 _SHARED_QUESTION = re.compile(rf"^(?:en )?(?P<first>{_QUESTION_WORD}) en (?P<second>{_QUESTION_WORD})\b")
 # "wat is mensenhandel en welke vormen zijn er": a second question after "en" or "?".
 _SECOND_QUESTION = re.compile(
