@@ -29,6 +29,7 @@ from sanic.response import HTTPResponse
 
 from bot import admission, input_guard, rasa_patches, sender_ids
 from bot.content import fill_template
+from bot.dialogue import FINAL_QUESTION_KEY, REDACTED_KEY, SIGNALS_KEY
 from bot.knowledge import get_knowledge
 from bot.languages import detect_language, sounds_like_danger_abroad, warm_up
 from bot.pii import redact
@@ -46,10 +47,6 @@ rasa_patches.apply()
 # from the website, which uses only ids issued by POST /conversations.
 VIA_HEADER = "x-bot-via"
 VIA_SITE = "site"
-# Keys of the user event's metadata; signals are read before personal data is removed.
-REDACTED_KEY = "redacted"
-SIGNALS_KEY = "signals"
-QUESTION_KEY = "final_question"
 
 
 def client_address(forwarded_for: str | None, peer: str) -> str:
@@ -101,15 +98,14 @@ class WebChannel(InputChannel):
     def _reply(self, sender: str, text: str) -> dict[str, Any]:
         return {"recipient_id": sender, "text": text}
 
-    def _error(self, status: int, error: str, message: str,
-               retry_after_s: float | None = None) -> HTTPResponse:
-        headers = {"Retry-After": str(max(1, math.ceil(retry_after_s)))} if retry_after_s else None
-        return response.json({"error": error, "message": message}, status=status, headers=headers)
+    def _error(self, status: int, error: str, message: str) -> HTTPResponse:
+        return response.json({"error": error, "message": message}, status=status)
 
     def _too_many(self, retry_after_s: float) -> HTTPResponse:
         seconds = max(1, math.ceil(retry_after_s))
-        return self._error(429, "too_many_requests",
-                           self._bot_text("too_many_requests", seconds=seconds), seconds)
+        return response.json(
+            {"error": "too_many_requests", "message": self._bot_text("too_many_requests", seconds=seconds)},
+            status=429, headers={"Retry-After": str(seconds)})
 
     def _storage_key(self, sender: str) -> str:
         return sender_ids.storage_key(sender, self._secret)
@@ -164,7 +160,7 @@ class WebChannel(InputChannel):
         question = final_question(redaction.text)
         if question and agent is not None:
             # Read by the action only when NLU is unsure about the whole story.
-            metadata[QUESTION_KEY] = await self._classify(agent, question)
+            metadata[FINAL_QUESTION_KEY] = await self._classify(agent, question)
         collector = CollectingOutputChannel()
         user_message = UserMessage(redaction.text, collector, self._storage_key(sender),
                                    input_channel=self.name(), metadata=metadata or None)

@@ -51,6 +51,12 @@ NON_DUTCH_TOPIC = "non_dutch"
 SITUATION_TOPICS = ("situation_labour", "situation_sexual", "situation_criminal")
 # How sure NLU must be of a long story's final question alone to answer it directly.
 FINAL_QUESTION_CONFIDENCE = 0.7
+# Keys of the metadata the web channel stores with a message (bot/channel.py) and the
+# actions read back: what redaction removed, danger and language read before it, and
+# NLU's intent for a long message's final question.
+REDACTED_KEY = "redacted"
+SIGNALS_KEY = "signals"
+FINAL_QUESTION_KEY = "final_question"
 DUTCH = "nl"
 # Aspects that refine a topic question directly. "where" and "more" are left out:
 # "waar kan ik het debat live volgen?" asks for the live-stream topic itself.
@@ -98,7 +104,7 @@ class Signals:
 
     @classmethod
     def from_metadata(cls, metadata: Mapping[str, Any] | None) -> Signals | None:
-        raw = (metadata or {}).get("signals")
+        raw = (metadata or {}).get(SIGNALS_KEY)
         if not isinstance(raw, Mapping):
             return None
         return cls(danger=bool(raw.get("danger")), language=str(raw.get("language") or DUTCH))
@@ -247,11 +253,11 @@ def _answer_despite_doubt(knowledge: Knowledge, candidates: Sequence[str], text:
         form = situation_form(text)
         if form:
             return form
-    if len(candidates) > 1 and (set(candidates[:2]) & set(SITUATION_TOPICS)):
-        second = candidates[1]
-        if knowledge.content.topic(first).related.get("more") == second or \
-                knowledge.content.topic(second).related.get("more") == first:
-            return first
+        if len(candidates) > 1:
+            second = candidates[1]
+            if knowledge.content.topic(first).related.get("more") == second or \
+                    knowledge.content.topic(second).related.get("more") == first:
+                return first
     refined, judged = _refine(knowledge, first, text)
     if refined != first or (judged and claimed_values(text)) or judged == "nee":
         return first
@@ -359,7 +365,7 @@ def suggest_topics(knowledge: Knowledge, text: str | None,
 
 def final_question_intent(metadata: Mapping[str, Any]) -> tuple[str, float] | None:
     """(intent, confidence) the channel found for a long message's final question, if any."""
-    raw = metadata.get("final_question")
+    raw = metadata.get(FINAL_QUESTION_KEY)
     if not isinstance(raw, Mapping) or not raw.get("intent"):
         return None
     return str(raw["intent"]), float(raw.get("confidence") or 0.0)
@@ -379,7 +385,6 @@ def needs_personal_data_notice(events: Sequence[Mapping[str, Any]]) -> bool:
     Decided by the action, so inside the conversation lock and from the stored
     events: two messages sent at once, or to two replicas, never both get it.
     """
-    user_events = [event for event in events if event.get("event") == "user"]
-    if not user_events or not (user_events[-1].get("metadata") or {}).get("redacted"):
-        return False
-    return not any((event.get("metadata") or {}).get("redacted") for event in user_events[:-1])
+    redacted = [bool((event.get("metadata") or {}).get(REDACTED_KEY))
+                for event in events if event.get("event") == "user"]
+    return bool(redacted) and redacted[-1] and not any(redacted[:-1])
