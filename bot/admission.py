@@ -42,14 +42,6 @@ class LockWaitExpired(Exception):
     """The conversation lock was not ours before ``lock_deadline``: the message was dropped unprocessed."""
 
 
-def wait_budget_left(now: float | None = None) -> float | None:
-    """Seconds left to wait for the lock, or None when there is no deadline."""
-    deadline = lock_deadline.get()
-    if deadline is None:
-        return None
-    return deadline - (time.monotonic() if now is None else now)
-
-
 @dataclass
 class _Bucket:
     tokens: float

@@ -1,11 +1,9 @@
 """bot.admission: the per-client rate limit and the lock deadline, without a server."""
 from __future__ import annotations
 
-import contextvars
-
 import pytest
 
-from bot.admission import ClientRateLimiter, lock_deadline, wait_budget_left
+from bot.admission import ClientRateLimiter
 
 
 def allowed(limiter: ClientRateLimiter, client: str, now: float, times: int) -> int:
@@ -59,15 +57,3 @@ def test_a_clock_going_back_takes_no_tokens_away():
 def test_settings_that_would_refuse_everyone_or_divide_by_zero_are_rejected(settings):
     with pytest.raises(ValueError):
         ClientRateLimiter(**settings)
-
-
-def test_the_wait_budget_is_unbounded_without_a_deadline_and_counts_down_with_one():
-    def in_fresh_context() -> tuple[float | None, float | None]:
-        before = wait_budget_left(now=50.0)
-        lock_deadline.set(51.0)
-        return before, wait_budget_left(now=50.25)
-
-    before, left = contextvars.Context().run(in_fresh_context)
-    assert before is None
-    assert left == pytest.approx(0.75)
-    assert lock_deadline.get() is None, "the deadline leaked out of its context"
