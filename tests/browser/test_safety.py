@@ -156,8 +156,12 @@ def test_time_out_shows_alert_and_retry_works(chat: Chat, page, servers) -> None
     assert "5 december 2019" in chat.last_bot_text()
 
 
-def test_unknown_sender_starts_a_new_conversation(chat: Chat, page) -> None:
-    refused = {"error": "unknown_sender", "message": "Dit gesprek is onbekend."}
+@pytest.mark.parametrize("refused", [
+    {"error": "unknown_sender", "message": "Dit gesprek is onbekend."},
+    # An issued id is refused after 30 minutes without a message.
+    {"error": "expired_sender", "message": "Dit gesprek is verlopen omdat het een half uur stil was."},
+], ids=["unknown", "expired"])
+def test_a_refused_sender_starts_a_new_conversation_and_resends_once(chat: Chat, page, refused) -> None:
     page.route(WEBHOOK, lambda route: route.fulfill(status=403, json=refused), times=1)
     issued: list[str] = []
     page.on("response", lambda r: r.url.endswith("/conversations")
