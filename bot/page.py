@@ -6,6 +6,8 @@ like a sentence. That keeps the page file a plain copy that staff can paste in.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +27,48 @@ class Section:
     @property
     def text(self) -> str:
         return "\n\n".join(self.paragraphs)
+
+    @property
+    def title(self) -> str:
+        """The heading as shown to readers (see ``display_text``)."""
+        return display_text(self.heading)
+
+    @property
+    def anchor(self) -> str:
+        """A stable id for the section on the web page, made from its heading."""
+        return section_anchor(self.heading)
+
+
+# The copied page has "Uitgelicht : Mensenhandel": Dutch puts no space before these.
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([:;?!])")
+
+
+def display_text(text: str) -> str:
+    """Text as shown on the web page: no stray space before punctuation.
+
+    The page file and ``Section.heading`` keep the copied text unchanged, because the
+    answers file names sections by it; only what readers see is tidied.
+    """
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+
+
+def section_anchor(heading: str) -> str:
+    """"Wat is mensenhandel?" -> "wat-is-mensenhandel": lower case, ASCII, hyphens."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", heading)
+                    if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "sectie"
+
+
+# Link phrases of the page copy and where they lead. The copied page names no
+# addresses, so each goes to the home page of the site meant: a deeper address is
+# added only when it is certain (never guessed). https only, hosts from LINK_HOSTS;
+# tests/unit/test_page.py checks both.
+LINK_HOSTS = frozenset({"www.tweedekamer.nl", "debatdirect.tweedekamer.nl"})
+PAGE_LINKS: dict[str, tuple[str, str]] = {
+    # phrase: (address, where it leads when the phrase does not say so, for screen readers)
+    "via deze link": ("https://www.tweedekamer.nl/", "website van de Tweede Kamer"),
+    "Debat Direct": ("https://debatdirect.tweedekamer.nl/", ""),
+}
 
 
 def _is_heading(paragraph: str) -> bool:

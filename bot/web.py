@@ -4,7 +4,9 @@
 
 - ``GET /`` renders the page from the same text the bot answers from
   (``bot.page.load_sections``), so the page and the bot can never disagree.
-- ``GET /static/widget.js`` and ``/static/widget.css`` come from ``web/``.
+- ``GET /static/widget.js`` and ``/static/widget.css`` come from ``web/``. Static files
+  are gzipped for clients that accept it and carry an ETag (``If-None-Match`` gives 304);
+  the page links them as ``?v=<content hash>``, and those addresses are cached for a year.
 - ``/webhooks/*`` is passed on to Rasa, so the page and the chat endpoint share an
   origin and the strict Content-Security-Policy below can say ``connect-src 'self'``.
   ``DELETE /webhooks/rest/conversations/<id>`` (erasure) is passed on for valid ids only.
@@ -18,6 +20,8 @@ Standard library only: this runs next to Rasa and should add nothing to install.
 from __future__ import annotations
 
 import argparse
+import gzip
+import hashlib
 import html
 import io
 import json
@@ -30,12 +34,13 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 from bot.input_guard import SENDER_PATTERN
-from bot.page import Section, load_sections
+from bot.page import PAGE_LINKS, Section, load_sections
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC_DIR = ROOT / "web"
@@ -88,12 +93,42 @@ STATIC_FILES = {
     "/static/widget.js": ("widget.js", "text/javascript; charset=utf-8"),
     "/static/widget.css": ("widget.css", "text/css; charset=utf-8"),
 }
+PAGE_CSS_PATH = "/static/page.css"
+# A static file asked for by its current content hash (?v=...) never changes.
+IMMUTABLE_CACHE = "public, max-age=31536000, immutable"
+# Any other address: keep it, but ask each time (a 304 when it has not changed).
+REVALIDATE_CACHE = "no-cache"
+GZIP_MIN_BYTES = 256
+
+# "Snel weg" in the page itself, so it works before and without JavaScript. The
+# widget makes it replace the history entry (Back does not return) and adds the
+# shortcut: the Shift key 3 times.
+SAFE_BROWSING_TEXT = (
+    "Veilig lezen: gebruik een privévenster. Dan onthoudt uw browser niet dat u deze "
+    "pagina heeft bekeken. Wilt u snel weg? Klik op Snel weg of druk 3 keer op de "
+    "Shift-toets."
+)
 
 # The page's own look. Served as a file (not inline) so the CSP needs no 'unsafe-inline'.
 PAGE_CSS = """\
+html { scroll-padding-top: 4rem; }
 body {
   margin: 0; color: #1a1a1a; background: #fff;
   font: 1.0625rem/1.6 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+}
+/* Sticky but without height of its own: the button stays in the top corner. */
+.exit-bar { position: sticky; top: 0; z-index: 20; height: 0; }
+.quick-exit {
+  position: absolute; right: 0.5rem; top: 0.5rem;
+  box-sizing: border-box; min-height: 2.75rem; padding: 0.5rem 1rem;
+  background: #a80000; color: #fff; border: 2px solid #fff; border-radius: 0.375rem;
+  font-weight: 700; line-height: 1.5; text-decoration: none;
+  box-shadow: 0 0.125rem 0.5rem rgba(0, 0, 0, 0.3);
+}
+.quick-exit:hover { background: #7a0000; text-decoration: underline; }
+.sr-only {
+  position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden;
+  clip-path: inset(50%); white-space: nowrap;
 }
 .skip-link {
   position: absolute; left: 0.5rem; top: -10rem; z-index: 10;
@@ -104,6 +139,10 @@ a { color: #154273; }
 :focus-visible { outline: 3px solid #1a1a1a; outline-offset: 2px; }
 .site-header { background: #154273; color: #fff; padding: 0.75rem 1rem; }
 .site-header p { margin: 0; max-width: 46rem; margin-inline: auto; font-weight: 600; }
+/* Room for "Snel weg" beside the first line until the window is wide enough. */
+.site-header p:first-child { padding-right: 7rem; }
+@media (min-width: 64rem) { .site-header p:first-child { padding-right: 0; } }
+.site-header .safe-browsing { margin-top: 0.5rem; font-weight: 400; font-size: 1rem; }
 main { display: block; max-width: 46rem; margin: 0 auto; padding: 1rem 1rem 7rem; }
 main:focus { outline: none; }
 h1 { font-size: 2rem; line-height: 1.2; margin: 1rem 0; }
@@ -114,6 +153,23 @@ h2 { font-size: 1.35rem; line-height: 1.3; margin: 2rem 0 0.5rem; }
 
 
 # -- page ------------------------------------------------------------------------------
+_LINK_PHRASES = re.compile("|".join(re.escape(phrase) for phrase in PAGE_LINKS))
+
+
+def _text_html(text: str) -> str:
+    """Escaped text; the page's link phrases (bot.page.PAGE_LINKS) become links."""
+    parts: list[str] = []
+    last = 0
+    for match in _LINK_PHRASES.finditer(text):
+        href, where = PAGE_LINKS[match[0]]
+        parts.append(html.escape(text[last:match.start()]))
+        hint = f'<span class="sr-only"> ({html.escape(where)})</span>' if where else ""
+        parts.append(f'<a href="{_attr(href)}">{html.escape(match[0])}{hint}</a>')
+        last = match.end()
+    parts.append(html.escape(text[last:]))
+    return "".join(parts)
+
+
 def _paragraph_html(paragraph: str) -> str:
     """One page paragraph as HTML: lines starting with "•" become a list."""
     parts: list[str] = []
@@ -122,12 +178,12 @@ def _paragraph_html(paragraph: str) -> str:
 
     def flush_text() -> None:
         if text_lines:
-            parts.append(f"<p>{html.escape(' '.join(text_lines))}</p>")
+            parts.append(f"<p>{_text_html(' '.join(text_lines))}</p>")
             text_lines.clear()
 
     def flush_bullets() -> None:
         if bullets:
-            items = "".join(f"<li>{html.escape(item)}</li>" for item in bullets)
+            items = "".join(f"<li>{_text_html(item)}</li>" for item in bullets)
             parts.append(f"<ul>{items}</ul>")
             bullets.clear()
 
@@ -149,15 +205,27 @@ def _attr(value: object) -> str:
 
 def render_page(sections: Sequence[Section], *, endpoint: str = WIDGET_ENDPOINT,
                 title: str = WIDGET_TITLE, exit_url: str = WIDGET_EXIT_URL,
-                max_chars: int = WIDGET_MAX_CHARS, timeout_ms: int = WIDGET_TIMEOUT_MS) -> str:
-    """The whole page as an HTML document; the first section is the page title."""
+                max_chars: int = WIDGET_MAX_CHARS, timeout_ms: int = WIDGET_TIMEOUT_MS,
+                assets: Mapping[str, str] | None = None) -> str:
+    """The whole page as an HTML document; the first section is the page title.
+
+    ``assets`` maps a static path to the address the page uses for it (with its
+    content hash, see ``Assets.url``); unversioned paths when not given.
+    """
     if not sections:
         raise ValueError("the page has no sections")
+    urls = {path: path for path in (PAGE_CSS_PATH, *STATIC_FILES)}
+    urls.update(assets or {})
     first, rest = sections[0], sections[1:]
-    body: list[str] = [f"<h1>{html.escape(first.heading)}</h1>"]
+    body: list[str] = [f"<h1>{html.escape(first.title)}</h1>"]
     body.extend(_paragraph_html(p) for p in first.paragraphs)
+    used_ids = {"inhoud"}
     for section in rest:
-        body.append(f"<section>\n<h2>{html.escape(section.heading)}</h2>")
+        anchor, number = section.anchor, 2
+        while anchor in used_ids:
+            anchor, number = f"{section.anchor}-{number}", number + 1
+        used_ids.add(anchor)
+        body.append(f'<section>\n<h2 id="{_attr(anchor)}">{html.escape(section.title)}</h2>')
         body.extend(_paragraph_html(p) for p in section.paragraphs)
         body.append("</section>")
     content = "\n".join(body)
@@ -166,16 +234,20 @@ def render_page(sections: Sequence[Section], *, endpoint: str = WIDGET_ENDPOINT,
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(first.heading)} | Tweede Kamer</title>
+<title>{html.escape(first.title)} | Tweede Kamer</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="/static/page.css">
-<script src="/static/widget.js" defer
+<link rel="stylesheet" href="{_attr(urls[PAGE_CSS_PATH])}">
+<link rel="stylesheet" href="{_attr(urls['/static/widget.css'])}">
+<script src="{_attr(urls['/static/widget.js'])}" defer
   data-endpoint="{_attr(endpoint)}" data-title="{_attr(title)}" data-exit-url="{_attr(exit_url)}"
   data-max-chars="{_attr(max_chars)}" data-timeout-ms="{_attr(timeout_ms)}"></script>
 </head>
 <body>
 <a class="skip-link" href="#inhoud">Direct naar de inhoud</a>
-<header class="site-header"><p>Tweede Kamer der Staten-Generaal</p></header>
+<nav class="exit-bar" aria-label="Snel weg"><a class="quick-exit" href="{_attr(exit_url)}"
+  rel="noreferrer" data-quick-exit>Snel weg</a></nav>
+<header class="site-header"><p>Tweede Kamer der Staten-Generaal</p>
+<p class="safe-browsing">{html.escape(SAFE_BROWSING_TEXT)}</p></header>
 <main id="inhoud" tabindex="-1">
 <article>
 {content}
@@ -187,6 +259,98 @@ def render_page(sections: Sequence[Section], *, endpoint: str = WIDGET_ENDPOINT,
 </body>
 </html>
 """
+
+
+# -- static files ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Asset:
+    body: bytes
+    gzipped: bytes | None  # None when gzip would not make it smaller
+    content_type: str
+    version: str  # a hash of the content: the ETag and the ?v= of the page's links
+
+
+def _asset(body: bytes, content_type: str) -> Asset:
+    packed = gzip.compress(body, 9, mtime=0) if len(body) >= GZIP_MIN_BYTES else None
+    if packed is not None and len(packed) >= len(body):
+        packed = None
+    return Asset(body, packed, content_type, hashlib.sha256(body).hexdigest()[:20])
+
+
+class Assets:
+    """The static files, read from disk when they change and compressed once per version."""
+
+    def __init__(self, static_dir: Path) -> None:
+        self.static_dir = static_dir
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[tuple[int, int], Asset]] = {}
+        self._page_css = _asset(PAGE_CSS.encode("utf-8"), "text/css; charset=utf-8")
+
+    def get(self, path: str) -> Asset | None:
+        if path == PAGE_CSS_PATH:
+            return self._page_css
+        if path not in STATIC_FILES:
+            return None
+        name, content_type = STATIC_FILES[path]
+        file = self.static_dir / name
+        try:
+            stat = file.stat()
+            key = (stat.st_mtime_ns, stat.st_size)
+            with self._lock:
+                cached = self._cache.get(path)
+            if cached is not None and cached[0] == key:
+                return cached[1]
+            asset = _asset(file.read_bytes(), content_type)
+        except OSError:
+            return None
+        with self._lock:
+            self._cache[path] = (key, asset)
+        return asset
+
+    def url(self, path: str) -> str:
+        """The address of a static file that changes whenever its content does."""
+        asset = self.get(path)
+        return f"{path}?v={asset.version}" if asset else path
+
+    def urls(self) -> dict[str, str]:
+        return {path: self.url(path) for path in (PAGE_CSS_PATH, *STATIC_FILES)}
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an Accept-Encoding header allows gzip (RFC 9110 12.5.3, q-values honoured)."""
+    gzip_q: float | None = None
+    any_q: float | None = None
+    for part in (accept_encoding or "").split(","):
+        coding, _, params = part.strip().partition(";")
+        coding = coding.strip().lower()
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if coding in ("gzip", "x-gzip"):
+            gzip_q = q
+        elif coding == "*":
+            any_q = q
+    chosen = gzip_q if gzip_q is not None else any_q
+    return chosen is not None and chosen > 0
+
+
+def etag_matches(if_none_match: str | None, version: str) -> bool:
+    """If-None-Match against an asset's ETags (weak comparison, as RFC 9110 asks)."""
+    if not if_none_match:
+        return False
+    for tag in if_none_match.split(","):
+        tag = tag.strip()
+        if tag == "*":
+            return True
+        tag = tag.removeprefix("W/").strip('"')
+        if tag in (version, f"{version}-gzip"):
+            return True
+    return False
 
 
 # -- HTTP ------------------------------------------------------------------------------
@@ -245,6 +409,7 @@ class WebServer(HTTPServer):
         super().__init__(address, PageHandler)
         self.rasa_url = rasa_url.rstrip("/")
         self.static_dir = static_dir
+        self.assets = Assets(static_dir)
         self.read_timeout_s = read_timeout_s
         self.queue_size = queue_size
         # Unbounded as a data structure so stop sentinels always fit; the bound is
@@ -338,38 +503,61 @@ class PageHandler(BaseHTTPRequestHandler):
     def _send(self, status: int, body: bytes, content_type: str,
               cache: str = "no-store", extra_headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
-        if status != 204:
-            # A 204 has no body, so neither a type nor a length.
+        if status not in (204, 304):
+            # A 204 or 304 has no body, so neither a type nor a length.
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", cache)
         for name, value in (extra_headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
-        if self.command != "HEAD" and status != 204:
+        if self.command != "HEAD" and status not in (204, 304):
             self.wfile.write(body)
 
     def _send_json(self, status: int, data: object) -> None:
         self._send(status, _json_bytes(data), "application/json; charset=utf-8")
 
+    def _send_text(self, body: bytes, content_type: str, cache: str = "no-store",
+                   headers: dict[str, str] | None = None, gzipped: bytes | None = None) -> None:
+        """A 200 with a text body, gzipped when the client accepts it."""
+        headers = {**(headers or {}), "Vary": "Accept-Encoding"}
+        if gzipped is None and len(body) >= GZIP_MIN_BYTES:
+            gzipped = gzip.compress(body, 6, mtime=0)
+        if gzipped is not None and accepts_gzip(self.headers.get("Accept-Encoding")):
+            headers["Content-Encoding"] = "gzip"
+            body = gzipped
+        self._send(200, body, content_type, cache, headers)
+
+    def _send_asset(self, asset: Asset, query: str) -> None:
+        versioned = urllib.parse.parse_qs(query).get("v") == [asset.version]
+        cache = IMMUTABLE_CACHE if versioned else REVALIDATE_CACHE
+        gzipped = asset.gzipped is not None and accepts_gzip(self.headers.get("Accept-Encoding"))
+        # Each encoding is its own representation, so it has its own ETag.
+        etag = f'"{asset.version}-gzip"' if gzipped else f'"{asset.version}"'
+        headers = {"ETag": etag, "Vary": "Accept-Encoding"}
+        if etag_matches(self.headers.get("If-None-Match"), asset.version):
+            self._send(304, b"", asset.content_type, cache, headers)
+            return
+        if gzipped:
+            headers["Content-Encoding"] = "gzip"
+        self._send(200, asset.gzipped if gzipped and asset.gzipped else asset.body,
+                   asset.content_type, cache, headers)
+
     # -- routes --------------------------------------------------------------------
     def do_GET(self) -> None:
-        path = urllib.parse.urlsplit(self.path).path
+        parts = urllib.parse.urlsplit(self.path)
+        path = parts.path
         if path.startswith(PROXY_PREFIX):
             self._proxy()
         elif path in ("/", "/index.html"):
-            self._send(200, render_page(load_sections()).encode("utf-8"),
-                       "text/html; charset=utf-8")
-        elif path == "/static/page.css":
-            self._send(200, PAGE_CSS.encode("utf-8"), "text/css; charset=utf-8", "no-cache")
-        elif path in STATIC_FILES:
-            name, content_type = STATIC_FILES[path]
-            try:
-                body = (self.server.static_dir / name).read_bytes()
-            except OSError:
+            page = render_page(load_sections(), assets=self.server.assets.urls())
+            self._send_text(page.encode("utf-8"), "text/html; charset=utf-8")
+        elif path == PAGE_CSS_PATH or path in STATIC_FILES:
+            asset = self.server.assets.get(path)
+            if asset is None:
                 self._send_json(404, {"error": "not_found", "message": "Niet gevonden."})
                 return
-            self._send(200, body, content_type, "no-cache")
+            self._send_asset(asset, parts.query)
         else:
             self._send_json(404, {"error": "not_found", "message": "Deze pagina bestaat niet."})
 

@@ -36,7 +36,12 @@
     exitUrl: webUrl(data.exitUrl || "") || "https://www.google.nl/",
     maxChars: positiveInt(data.maxChars, 1000),
     timeoutMs: positiveInt(data.timeoutMs, 15000),
+    slowMs: positiveInt(data.slowMs, 3000),
   };
+  // The page's own "Snel weg" link (it works without JavaScript); the widget makes it
+  // replace the history entry and then needs no exit button of its own in the dock.
+  const pageExit = document.querySelector("a[data-quick-exit]");
+  if (pageExit && webUrl(pageExit.href)) config.exitUrl = webUrl(pageExit.href);
 
   const TEXT = {
     region: "Digitale assistent",
@@ -60,6 +65,12 @@
     inputLabel: "Uw vraag",
     send: "Versturen",
     chars: " tekens",
+    // Warned before the limit; a longer question is kept, never cut off.
+    near: (left) => "Nog " + left + " tekens.",
+    tooLong: "Uw vraag is te lang. Maak hem korter dan " + config.maxChars + " tekens.",
+    slow: "Dit duurt langer dan normaal.",
+    cancel: "Annuleren",
+    cancelled: "Gestopt. U kunt uw vraag opnieuw versturen.",
     suggestions: "Suggesties",
     feedbackGroup: "Was dit antwoord nuttig?",
     feedbackUp: "Nuttig antwoord",
@@ -76,7 +87,6 @@
     clearedHere: "Het gesprek is hier gewist. De kopie op de server wordt na 30 dagen automatisch verwijderd.",
     empty: "Typ eerst uw vraag.",
     busy: "Een moment, de assistent beantwoordt nog uw vorige vraag.",
-    limit: "U heeft het maximum van " + config.maxChars + " tekens bereikt.",
     retry: "Opnieuw proberen",
     errNetwork: "Er is geen verbinding met de assistent. Controleer uw internetverbinding en probeer het opnieuw.",
     errTimeout: "De assistent reageert niet op tijd. Probeer het opnieuw.",
@@ -113,6 +123,8 @@
       buttons: cleanButtons(item.buttons),
       rate: item.rate === true,
       rated: item.rated === "up" || item.rated === "down" ? item.rated : null,
+      // The payload of the suggestion chosen: its buttons stay disabled.
+      used: isText(item.used) ? item.used : null,
     };
   }
 
@@ -123,13 +135,12 @@
         return {
           sender: isText(stored.sender) && stored.sender ? stored.sender : null,
           items: stored.items.map(cleanItem).filter(Boolean).slice(-MAX_ITEMS),
-          open: stored.open === true,
         };
       }
     } catch (error) {
       // Storage blocked or damaged: start empty rather than fail.
     }
-    return { sender: null, items: [], open: false };
+    return { sender: null, items: [] };
   }
 
   function saveState() {
@@ -148,6 +159,8 @@
   // Bumped by "Nieuw gesprek" / "Gesprek wissen" so late replies to an old
   // conversation are dropped instead of landing in the new one.
   let epoch = 0;
+  // The request being made, so "Annuleren" can stop it.
+  let active = null;
 
   // -- DOM helpers -------------------------------------------------------------------
   function el(tag, className, text, attributes) {
@@ -216,12 +229,15 @@
   });
   launcher.appendChild(el("span", "mhc-launcher-icon", "💬", { "aria-hidden": "true" }));
   launcher.appendChild(document.createTextNode(config.title));
-  dock.append(button("mhc-exit", TEXT.exit, quickExit), launcher);
+  if (!pageExit) dock.append(button("mhc-exit", TEXT.exit, quickExit));
+  dock.append(launcher);
 
+  // Described by the 112 line and the privacy note, so both are read out on opening.
   const panel = el("div", "mhc-panel", null, {
     id: "mhc-panel",
     role: "dialog",
     "aria-labelledby": "mhc-title",
+    "aria-describedby": "mhc-danger mhc-privacy",
   });
   panel.hidden = true;
 
@@ -247,33 +263,43 @@
     tabindex: "0",
   });
   const status = el("div", "mhc-status", null, { role: "status" });
+  const wait = el("div", "mhc-wait");
+  wait.hidden = true;
+  wait.append(button("mhc-secondary", TEXT.cancel, () => {
+    if (active) {
+      active.cancelled = true;
+      active.abort();
+    }
+  }));
   const alertBox = el("div", "mhc-alert", null, { role: "alert" });
 
   const form = el("form", "mhc-form", null, { novalidate: "" });
-  const input = el("input", "mhc-input", null, {
+  // Grows with its text (CSS field-sizing); Enter sends, Shift+Enter starts a new line.
+  const input = el("textarea", "mhc-input", null, {
     id: "mhc-input",
-    type: "text",
     name: "message",
+    rows: "1",
     autocomplete: "off",
     enterkeyhint: "send",
-    maxlength: String(config.maxChars),
     "aria-describedby": "mhc-count",
   });
   const countNumber = el("span", null, "0/" + config.maxChars);
+  const countWarning = el("span", "mhc-count-warning");
   const count = el("p", "mhc-count", null, { id: "mhc-count" });
-  count.append(countNumber, el("span", "mhc-sr", TEXT.chars));
+  count.append(countNumber, el("span", "mhc-sr", TEXT.chars), countWarning);
   const row = el("div", "mhc-row");
   row.append(input, el("button", "mhc-btn mhc-send", TEXT.send, { type: "submit" }));
   form.append(el("label", "mhc-label", TEXT.inputLabel, { for: "mhc-input" }), row, count);
 
-  panel.append(head, el("p", "mhc-danger", TEXT.danger), tools, log, status, alertBox, form);
+  panel.append(head, el("p", "mhc-danger", TEXT.danger, { id: "mhc-danger" }), tools, log, status,
+    wait, alertBox, form);
   root.append(dock, panel);
 
   // -- transcript --------------------------------------------------------------------
   function renderItem(item) {
     const node = el("div", "mhc-msg mhc-" + item.who);
     const who = item.who === "user" ? TEXT.you : item.who === "bot" ? TEXT.bot : TEXT.note;
-    const body = el("p", "mhc-text");
+    const body = el("p", "mhc-text", null, item.text === TEXT.privacy ? { id: "mhc-privacy" } : null);
     body.appendChild(el("span", "mhc-sr", who));
     appendText(body, item.text, item.who !== "user");
     node.appendChild(body);
@@ -282,10 +308,20 @@
       const choices = el("div", "mhc-choices", null,
         { role: "group", "aria-label": item.who === "note" ? TEXT.examples : TEXT.suggestions });
       item.buttons.forEach((choice) => {
-        choices.appendChild(button("mhc-choice", choice.title, () => {
+        const option = button("mhc-choice", choice.title, () => {
+          if (busy) return setStatus(TEXT.busy);
           input.focus();
+          if (item.who === "bot") {
+            // A suggestion is used once: its buttons are disabled, the choice marked.
+            item.used = choice.payload;
+            choices.querySelectorAll("button").forEach((b) => (b.disabled = true));
+            option.classList.add("mhc-chosen");
+          }
           send(choice.payload, choice.title, true);
-        }));
+        });
+        option.disabled = !!item.used;
+        if (item.used === choice.payload) option.classList.add("mhc-chosen");
+        choices.appendChild(option);
       });
       node.appendChild(choices);
     }
@@ -393,7 +429,7 @@
   }
 
   async function call(method, path, body) {
-    const controller = new AbortController();
+    const controller = (active = new AbortController());
     const timer = window.setTimeout(() => controller.abort(), config.timeoutMs);
     try {
       const response = await fetch(config.endpoint + path, {
@@ -414,6 +450,7 @@
       }
       return { ok: response.ok, status: response.status, data: json };
     } catch (error) {
+      if (controller.cancelled) throw new ChatError(TEXT.cancelled, "cancel");
       throw new ChatError(error && error.name === "AbortError" ? TEXT.errTimeout : TEXT.errNetwork);
     } finally {
       window.clearTimeout(timer);
@@ -422,11 +459,13 @@
 
   function errorText(response) {
     const message = response.data && response.data.message;
-    // 400/413/429 carry a specific Dutch explanation from the bot (429: how long to
-    // wait); other errors may not be Dutch.
-    if ([400, 413, 429].includes(response.status) && isText(message) && message.trim()) {
+    // 400/413/429/503 carry a specific Dutch explanation from the bot or the page
+    // server (429: how long to wait); other errors may not be Dutch.
+    if ([400, 413, 429, 503].includes(response.status) && isText(message) && message.trim()) {
       return message.slice(0, 300);
     }
+    // 408/504: the bot or the page server gave up waiting.
+    if (response.status === 408 || response.status === 504) return TEXT.errTimeout;
     return response.status === 429 ? TEXT.errBusy : TEXT.errServer;
   }
 
@@ -464,6 +503,10 @@
     const myEpoch = epoch;
     busy = true;
     setStatus(TEXT.typing);
+    const slow = window.setTimeout(() => {
+      setStatus(TEXT.slow);
+      wait.hidden = false;
+    }, config.slowMs);
     try {
       let response = await post("/webhook", { sender: await ensureSender(), message: message });
       if (isRefusedSender(response) && myEpoch === epoch) {
@@ -491,7 +534,8 @@
       if (myEpoch !== epoch) return;
       setStatus("");
       const text = error instanceof ChatError ? error.message : TEXT.errNetwork;
-      if (error.status === 429 && typed && typed.shown && !input.value && removeItem(typed.shown)) {
+      if ((error.status === 429 || error.status === "cancel") && typed && typed.shown &&
+          !input.value && removeItem(typed.shown)) {
         // Not answered, so not in the transcript: the question waits in the input.
         input.value = typed.text;
         updateCount();
@@ -502,6 +546,9 @@
         if (!busy) inflight = deliver(message, rateReplies, null);
       });
     } finally {
+      window.clearTimeout(slow);
+      if (wait.contains(document.activeElement)) input.focus();
+      wait.hidden = true;
       if (myEpoch === epoch) busy = false;
     }
   }
@@ -579,15 +626,15 @@
       // Nothing stored, or storage blocked: nothing to remove.
     }
     epoch += 1;
-    state = { sender: null, items: [], open: false };
+    state = { sender: null, items: [] };
     log.textContent = "";
     input.value = "";
     window.location.replace(config.exitUrl);
   }
 
   // -- open / close, keyboard, input -------------------------------------------------
+  // Not stored: after a reload the chat stays closed until the citizen opens it.
   function setOpen(open, moveFocus) {
-    state.open = open;
     panel.hidden = !open;
     dock.hidden = open;
     root.classList.toggle("mhc-is-open", open);
@@ -596,7 +643,6 @@
       ensureIntro();
       scrollToEnd();
     }
-    saveState();
     if (moveFocus) (open ? input : launcher).focus();
   }
 
@@ -607,17 +653,28 @@
     }
   });
 
+  // 0: room enough, 1: near the limit (the last tenth), 2: over it.
+  let countLevel = 0;
   function updateCount() {
     const length = input.value.length;
+    const left = config.maxChars - length;
+    const level = left < 0 ? 2 : left <= config.maxChars / 10 ? 1 : 0;
+    const warning = level === 2 ? TEXT.tooLong : level ? TEXT.near(left) : "";
     countNumber.textContent = length + "/" + config.maxChars;
-    count.classList.toggle("mhc-count-full", length >= config.maxChars);
+    countWarning.textContent = warning && " " + warning;
+    count.classList.toggle("mhc-count-full", level > 0);
+    input.setAttribute("aria-invalid", String(level === 2));
+    // Announced once when a level is reached, not on every key press.
+    if (level > countLevel) setStatus(warning);
+    countLevel = level;
   }
 
-  input.addEventListener("input", () => {
-    const wasFull = count.classList.contains("mhc-count-full");
-    updateCount();
-    // Announce the limit once when it is reached, not on every key press.
-    if (!wasFull && input.value.length >= config.maxChars) setStatus(TEXT.limit);
+  input.addEventListener("input", updateCount);
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
   });
 
   form.addEventListener("submit", (event) => {
@@ -631,16 +688,19 @@
       setStatus(TEXT.busy);
       return;
     }
+    if (text.length > config.maxChars) {
+      showAlert(TEXT.tooLong, null);
+      return;
+    }
     input.value = "";
     updateCount();
-    send(text.slice(0, config.maxChars), text, true, text);
+    send(text, text, true, text);
   });
 
   // -- start -------------------------------------------------------------------------
   function init() {
     renderAll();
     document.body.appendChild(root);
-    if (state.open) setOpen(true, false);
     // Only now may new messages be announced; the restored ones are already there.
     window.setTimeout(() => log.setAttribute("aria-live", "polite"), 0);
     root.setAttribute("data-ready", "true");
@@ -655,17 +715,66 @@
         done();
       }
     };
+    // The page may link the stylesheet itself (bot.web does, with a versioned address).
+    const linked = Array.from(document.querySelectorAll("link[rel~='stylesheet']"))
+      .find((l) => /\/widget\.css(\?|$)/.test(l.href));
+    if (linked && linked.sheet) return finish();
     const href = data.css || (script && script.src ? new URL("widget.css", script.src).href : "widget.css");
-    const link = el("link", null, null, { rel: "stylesheet", href: href });
+    const link = linked || el("link", null, null, { rel: "stylesheet", href: href });
     link.addEventListener("load", finish);
     link.addEventListener("error", finish);
-    document.head.appendChild(link);
+    if (!linked) document.head.appendChild(link);
     window.setTimeout(finish, 3000);
   }
 
   function start() {
     loadStylesheet(init);
   }
+
+  // -- quick exit and in-page links, ready before the widget shows -------------------
+  function plainClick(event) {
+    return !event.button && !event.ctrlKey && !event.metaKey && !event.shiftKey && !event.altKey;
+  }
+
+  if (pageExit) {
+    pageExit.addEventListener("click", (event) => {
+      if (!plainClick(event)) return;
+      event.preventDefault();
+      quickExit();
+    });
+  }
+
+  // The Shift key pressed alone 3 times within a second leaves the page, as on GOV.UK.
+  // Any other key in between (a capital letter: Shift+A) starts the count again.
+  let shiftAlone = false;
+  let shiftTimes = [];
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Shift") {
+      shiftAlone = false;
+      shiftTimes = [];
+    } else if (!event.repeat) {
+      shiftAlone = true;
+    }
+  }, true);
+  document.addEventListener("keyup", (event) => {
+    if (event.key !== "Shift" || !shiftAlone) return;
+    shiftAlone = false;
+    const now = Date.now();
+    shiftTimes = shiftTimes.filter((time) => now - time < 1000).concat(now);
+    if (shiftTimes.length >= 3) quickExit();
+  }, true);
+
+  // Links to a place on this page move focus there without a history entry, so Back
+  // after a quick exit cannot lead back to this page.
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest("a[href^='#']");
+    const target = link && plainClick(event) && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!target) return;
+    event.preventDefault();
+    if (target.tabIndex < 0) target.setAttribute("tabindex", "-1");
+    target.focus();
+    target.scrollIntoView();
+  });
 
   if (document.body) start();
   else document.addEventListener("DOMContentLoaded", start);

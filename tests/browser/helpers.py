@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.servers import MODEL, ROOT, free_port  # noqa: F401 - re-exported for the browser tests
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -23,6 +25,7 @@ CHROMIUM_ARGS = [
 OUTPUT_DIR = Path(__file__).resolve().parent / "output"
 STORE_KEY = "mhc-chat:/webhooks/rest"
 EXIT_URL = "https://www.google.nl/"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 # Records, synchronously, every node the page adds inside a live region while that
 # region announces (aria-live not "off"). MutationObserver would report too late to
@@ -170,3 +173,25 @@ def save_screenshot(page: Any, name: str) -> Path:
     path = OUTPUT_DIR / name
     page.screenshot(path=str(path))
     return path
+
+
+def axe_violations(page: Any) -> str:
+    """axe-core's report of WCAG 2.2 AA violations on the page; "" when there are none."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        pytest.fail("axe-playwright-python is missing: `.venv/bin/pip install "
+                    "axe-playwright-python`.")
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
+                                       "resultTypes": ["violations"]})
+    return "" if results.violations_count == 0 else results.generate_report()
+
+
+def expect(target: Any) -> Any:
+    """Playwright's expect(), imported when used (a missing package fails with a message)."""
+    try:
+        from playwright.sync_api import expect as playwright_expect
+    except ImportError:
+        pytest.fail("Playwright is missing: `.venv/bin/pip install playwright`.")
+    return playwright_expect(target)

@@ -1,9 +1,11 @@
 """Talking to the real bot through the widget: keyboard, suggestions, history, feedback."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from tests.browser.helpers import Chat, json_body
+from tests.browser.helpers import Chat, axe_violations, expect, json_body
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +73,10 @@ def test_reload_restores_the_transcript_without_announcing_it_again(chat: Chat, 
     sender = chat.stored()["sender"]
 
     page.reload()
-    page.wait_for_selector(".mhc-log .mhc-bot")
+    page.wait_for_selector(".mhc[data-ready]", state="attached")
+    # The chat does not open by itself after a reload (test_quick_exit.py); the
+    # citizen opens it and finds the conversation there.
+    chat.open()
     assert chat.log.inner_text() == transcript
     assert chat.stored()["sender"] == sender
     assert page.evaluate("window.__announced") == [], "restored history was announced"
@@ -162,16 +167,36 @@ def test_escape_closes_and_returns_focus_to_launcher(chat: Chat, page) -> None:
     assert chat.focused()["text"].endswith("Stel uw vraag")
 
 
-def test_character_counter_and_limit(chat: Chat, page) -> None:
+def test_a_used_suggestion_is_disabled_also_after_a_reload(chat: Chat, page) -> None:
+    page.route("**/webhooks/rest/webhook", lambda route: route.fulfill(json=SUGGESTIONS),
+               times=1)
     chat.load().open()
-    counter = page.locator("#mhc-count")
-    assert counter.inner_text().startswith("0/1000")
-    chat.input.press_sequentially("hallo")
-    assert counter.inner_text().startswith("5/1000")
-    chat.input.fill("")
-    chat.input.focus()
-    page.keyboard.insert_text("a" * 1200)
-    assert len(chat.input.input_value()) == 1000
-    assert counter.inner_text().startswith("1000/1000")
-    assert "maximum van 1000 tekens" in page.get_by_role("status").inner_text()
-    assert chat.input.get_attribute("aria-describedby") == "mhc-count"
+    chat.ask("debat")
+    group = chat.log.get_by_role("group", name="Suggesties")
+    examples = chat.log.get_by_role("group", name="Voorbeeldvragen").get_by_role("button")
+    group.get_by_role("button", name="Wanneer is het debat?").click()
+    chat.wait_for_bot_messages(2)
+    assert [b.is_disabled() for b in group.get_by_role("button").all()] == [True, True]
+    assert chat.focused()["id"] == "mhc-input", "focus must not stay on a disabled button"
+    # The chosen one is marked; the example questions can still be asked.
+    assert group.locator(".mhc-chosen").inner_text() == "Wanneer is het debat?"
+    assert all(b.is_enabled() for b in examples.all())
+    assert axe_violations(page) == ""
+
+    page.reload()
+    page.wait_for_selector(".mhc[data-ready]", state="attached")
+    chat.open()
+    assert [b.is_disabled() for b in group.get_by_role("button").all()] == [True, True]
+    assert chat.stored()["items"][-3]["used"] == "/debate_date"
+
+
+def test_the_dialog_is_described_by_the_112_line_and_the_privacy_note(chat: Chat, page) -> None:
+    chat.load().open()
+    dialog = page.get_by_role("dialog", name="Stel uw vraag")
+    expect(dialog).to_have_accessible_description(re.compile(
+        r"^In direct gevaar\? Bel 112\. .*Deel hier geen persoonlijke gegevens.*"
+        r"Na 30 dagen worden de gesprekken verwijderd\.$"))
+    # After "Gesprek wissen" the new privacy note describes the dialog again.
+    chat.button("Gesprek wissen").click()
+    expect(dialog).to_have_accessible_description(re.compile(r"persoonlijke gegevens"))
+    assert page.locator("#mhc-privacy").count() == 1

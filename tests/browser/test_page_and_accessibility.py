@@ -12,11 +12,17 @@ import pytest
 
 from bot.page import load_sections
 from bot.web import SECURITY_HEADERS
-from tests.browser.helpers import ROOT, Chat, PageWatch, new_page, save_screenshot
+from tests.browser.helpers import (
+    ROOT,
+    Chat,
+    PageWatch,
+    axe_violations,
+    new_page,
+    save_screenshot,
+)
 
 pytestmark = pytest.mark.browser
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SUGGESTIONS = [{
     "recipient_id": "fake",
     "text": "Ik weet niet zeker wat u bedoelt. Bedoelt u een van deze onderwerpen?\n"
@@ -38,24 +44,14 @@ def have_a_conversation(chat: Chat) -> None:
     chat.ask("debat")
 
 
-def axe_violations(page) -> str:
-    try:
-        from axe_playwright_python.sync_playwright import Axe
-    except ImportError:
-        pytest.fail("axe-playwright-python is missing: `.venv/bin/pip install "
-                    "axe-playwright-python`.")
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
-                                       "resultTypes": ["violations"]})
-    return "" if results.violations_count == 0 else results.generate_report()
-
-
 def test_page_is_rendered_from_the_bot_content(chat: Chat, page) -> None:
     sections = load_sections()
     chat.load()
     assert page.get_attribute("html", "lang") == "nl"
-    assert page.get_by_role("heading", level=1).inner_text() == sections[0].heading
-    assert page.locator("main h2").all_inner_texts() == [s.heading for s in sections[1:]]
+    # As readers see it: "Uitgelicht: Mensenhandel", without the copy's stray space.
+    assert page.get_by_role("heading", level=1).inner_text() == sections[0].title
+    assert page.title() == "Uitgelicht: Mensenhandel | Tweede Kamer"
+    assert page.locator("main h2").all_inner_texts() == [s.title for s in sections[1:]]
     bullets = sum(line.startswith("•") for s in sections for p in s.paragraphs
                   for line in p.split("\n"))
     assert bullets > 0 and page.locator("main li").count() == bullets
@@ -66,6 +62,9 @@ def test_page_is_rendered_from_the_bot_content(chat: Chat, page) -> None:
     assert chat.focused()["text"] == "Direct naar de inhoud"
     page.keyboard.press("Enter")
     assert chat.focused()["id"] == "inhoud"
+    # "via deze link" leads somewhere real: the Tweede Kamer's home page (no guessed deep link).
+    link = page.get_by_role("link", name="via deze link (website van de Tweede Kamer)")
+    assert link.get_attribute("href") == "https://www.tweedekamer.nl/"
 
 
 def test_security_headers_and_no_inline_code(servers) -> None:
@@ -81,7 +80,7 @@ def test_security_headers_and_no_inline_code(servers) -> None:
             if path == "/":
                 html = response.read().decode()
     assert "style=" not in html and "<style" not in html
-    assert html.count("<script") == html.count('<script src="/static/widget.js"') == 1
+    assert html.count("<script") == html.count('<script src="/static/widget.js?v=') == 1
     assert "frame-ancestors 'none'" in SECURITY_HEADERS["Content-Security-Policy"]
 
 
@@ -210,3 +209,36 @@ def test_proxy_passes_the_contract_through_and_guards_its_edges(in_process_web,
         in_process_web.point_at(f"http://127.0.0.1:{silent.getsockname()[1]}")
         status, error = _request(f"{base}/webhooks/rest/ready")
     assert status == 504 and error["error"] == "bot_timeout" and "niet op tijd" in error["message"]
+
+
+RESOURCE_SIZES = """() => performance.getEntriesByType('resource')
+    .filter(e => /\\/static\\/(widget|page)\\.(js|css)/.test(e.name))
+    .map(e => [new URL(e.name).pathname, e.encodedBodySize, e.decodedBodySize, e.transferSize])"""
+
+
+def test_the_browser_gets_the_files_gzipped_and_from_its_cache_the_next_time(
+        browser, servers) -> None:
+    # A context of its own: Playwright switches the browser's cache off once a route is
+    # set, and new_page() sets one.
+    context = browser.new_context(locale="nl-NL")
+    try:
+        page = context.new_page()
+        page.goto(servers.web_url)
+        page.get_by_role("button", name="Stel uw vraag").wait_for()
+        # The widget's stylesheet is linked from the page head, once (the widget adds none).
+        assert page.locator(
+            "head link[rel=stylesheet][href^='/static/widget.css?v=']").count() == 1
+        assert page.locator("link[href*='widget.css']").count() == 1
+        first = page.evaluate(RESOURCE_SIZES)
+        assert sorted(path for path, *_ in first) == [
+            "/static/page.css", "/static/widget.css", "/static/widget.js"]
+        for path, encoded, decoded, _transfer in first:
+            assert 0 < encoded < decoded / 2, (path, encoded, decoded)
+        # Another visit (a new address, not a reload): nothing is downloaded again.
+        page.goto(f"{servers.web_url}/?opnieuw")
+        page.get_by_role("button", name="Stel uw vraag").wait_for()
+        again = page.evaluate(RESOURCE_SIZES)
+        assert len(again) == 3
+        assert all(transfer == 0 for _path, _encoded, _decoded, transfer in again), again
+    finally:
+        context.close()

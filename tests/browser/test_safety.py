@@ -117,8 +117,14 @@ def test_stopped_bot_gives_502_from_proxy_and_retry_works_after_restart(
         ({"status": 400, "json": {"error": "invalid_json", "message": "Dit bericht kon ik niet"
                                   " lezen."}}, "Dit bericht kon ik niet lezen."),
         ({"status": 500, "body": "Internal Server Error"}, "niet bereikbaar"),
+        # The page server or the bot gave up waiting: said as a time-out, in plain Dutch.
+        ({"status": 504, "json": {"error": "bot_timeout", "message": "De assistent reageert "
+                                  "niet op tijd. Probeer het zo opnieuw."}},
+         "De assistent reageert niet op tijd. Probeer het opnieuw."),
+        ({"status": 408, "json": {"error": "request_timeout"}},
+         "De assistent reageert niet op tijd. Probeer het opnieuw."),
     ],
-    ids=["empty-reply", "http-400", "http-500"],
+    ids=["empty-reply", "http-400", "http-500", "http-504", "http-408"],
 )
 def test_bad_replies_show_alert_and_retry(chat: Chat, page, reply, expected) -> None:
     page.route(WEBHOOK, lambda route: route.fulfill(**reply), times=1)
@@ -181,7 +187,11 @@ def test_a_refused_sender_starts_a_new_conversation_and_resends_once(chat: Chat,
 
 def test_quick_exit_is_always_visible_and_leaves_no_trace(chat: Chat, page, servers) -> None:
     chat.load()
-    assert chat.button("Snel weg").is_visible(), "quick exit must show with the panel closed"
+    # With the panel closed: the page's own link (test_quick_exit.py); the widget adds
+    # no second one to the dock.
+    assert page.get_by_role("link", name="Snel weg").is_visible(), \
+        "quick exit must show with the panel closed"
+    assert chat.button("Snel weg").count() == 0
     chat.open()
     assert chat.button("Snel weg").is_visible()
     assert chat.page.get_by_text("In direct gevaar? Bel 112.").is_visible()

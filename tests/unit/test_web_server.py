@@ -4,7 +4,10 @@ A tiny recording HTTP server stands in for Rasa, so these run without a model.
 """
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
+import re
 import socket
 import threading
 import time
@@ -16,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bot.web import WebServer
+from bot.web import PAGE_CSS, STATIC_DIR, WebServer, accepts_gzip
 
 ISSUED = "AbCdEfGhIjKlMnOpQrStUv.65a1b2c3.XyZ0123456789-_a"
 
@@ -291,3 +294,127 @@ def test_only_a_retry_after_in_seconds_is_passed_on(web: str, fake_rasa: FakeRas
     status, headers, _body = call(f"{web}/webhooks/rest/ready")
     assert status == 429
     assert "Retry-After" not in headers
+
+
+# -- the page and its static files ------------------------------------------------------
+STATIC = {
+    "/static/widget.js": STATIC_DIR / "widget.js",
+    "/static/widget.css": STATIC_DIR / "widget.css",
+    "/static/page.css": None,  # a constant in bot/web.py
+}
+
+
+def static_body(path: str) -> bytes:
+    source = STATIC[path]
+    return PAGE_CSS.encode() if source is None else source.read_bytes()
+
+
+@pytest.mark.parametrize("path", list(STATIC))
+def test_static_files_are_gzipped_for_clients_that_accept_it(web: str, path: str) -> None:
+    status, headers, body = call(f"{web}{path}", headers={"Accept-Encoding": "gzip, br"})
+    assert status == 200
+    assert headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in headers["Vary"]
+    assert gzip.decompress(body) == static_body(path)
+    assert int(headers["Content-Length"]) == len(body) < len(static_body(path))
+    # Not accepted, or refused with q=0: the plain file, and the same content.
+    for accept in (None, "identity", "gzip;q=0, deflate"):
+        status, headers, body = call(f"{web}{path}",
+                                     headers={"Accept-Encoding": accept} if accept else {})
+        assert status == 200 and "Content-Encoding" not in headers, accept
+        assert body == static_body(path)
+
+
+@pytest.mark.parametrize("path", list(STATIC))
+def test_static_files_have_an_etag_and_an_unchanged_file_is_a_304(web: str, path: str) -> None:
+    _status, plain, _body = call(f"{web}{path}")
+    _status, packed, _body = call(f"{web}{path}", headers={"Accept-Encoding": "gzip"})
+    assert plain["ETag"].startswith('"') and packed["ETag"].startswith('"')
+    # Two encodings are two representations: each has its own tag.
+    assert plain["ETag"] != packed["ETag"]
+    for tag in (plain["ETag"], packed["ETag"], f'W/{plain["ETag"]}', f'"other", {plain["ETag"]}'):
+        status, headers, body = call(f"{web}{path}", headers={"If-None-Match": tag,
+                                                              "Accept-Encoding": "gzip"})
+        assert status == 304 and body == b"", tag
+        assert headers["ETag"] == packed["ETag"]
+        assert "Content-Length" not in headers and "Content-Type" not in headers
+        assert headers["Content-Security-Policy"].startswith("default-src 'self'")
+    status, _headers, body = call(f"{web}{path}", headers={"If-None-Match": '"old-version"'})
+    assert status == 200 and body == static_body(path)
+
+
+def test_the_page_links_its_files_by_content_hash_and_those_are_cached_for_a_year(
+        web: str) -> None:
+    status, headers, body = call(f"{web}/", headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert headers["Cache-Control"] == "no-store"
+    page = gzip.decompress(body).decode()
+    links = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
+    assert {link.split("?")[0] for link in links} == set(STATIC)
+    for link in links:
+        path, _, query = link.partition("?")
+        assert query == f"v={hashlib.sha256(static_body(path)).hexdigest()[:20]}", link
+        status, headers, body = call(f"{web}{link}")
+        assert status == 200 and body == static_body(path)
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        # Without the version (or with an old one) the browser must ask again.
+        for other in (path, f"{path}?v=0123456789"):
+            assert call(f"{web}{other}")[1]["Cache-Control"] == "no-cache"
+    # The stylesheets are in the head, before the script that needs them.
+    head = page.split("</head>")[0]
+    assert head.index('rel="stylesheet" href="/static/widget.css?v=') < head.index(
+        '<script src="/static/widget.js?v=')
+
+
+def test_a_changed_static_file_gets_a_new_version_at_once(fake_rasa: FakeRasa, tmp_path) -> None:
+    for name in ("widget.js", "widget.css"):
+        (tmp_path / name).write_text("/* eerste versie */\n" * 40)
+    server, url = start_web(fake_rasa.url, static_dir=tmp_path)
+    try:
+        first = server.assets.url("/static/widget.js")
+        _status, headers, _body = call(f"{url}/static/widget.js")
+        (tmp_path / "widget.js").write_text("/* tweede versie */\n" * 41)
+        second = server.assets.url("/static/widget.js")
+        assert first != second
+        status, _headers, body = call(f"{url}/static/widget.js",
+                                      headers={"If-None-Match": headers["ETag"]})
+        assert status == 200 and b"tweede versie" in body
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("gzip", True), ("deflate, gzip;q=0.5", True), ("GZIP", True), ("*", True),
+    ("x-gzip", True), ("br;q=1, *;q=0.1", True),
+    (None, False), ("", False), ("identity", False), ("gzip;q=0", False),
+    ("gzip;q=0.000", False), ("*;q=0", False), ("*, gzip;q=0", False), ("br", False),
+])
+def test_accept_encoding_is_read_with_its_q_values(header: str | None, expected: bool) -> None:
+    assert accepts_gzip(header) is expected
+
+
+def test_the_page_title_has_no_stray_space_and_via_deze_link_is_a_real_link(web: str) -> None:
+    _status, _headers, body = call(f"{web}/")
+    page = body.decode()
+    assert "<title>Uitgelicht: Mensenhandel | Tweede Kamer</title>" in page
+    assert "<h1>Uitgelicht: Mensenhandel</h1>" in page
+    assert "Uitgelicht :" not in page
+    assert ('kunt u dit <a href="https://www.tweedekamer.nl/">via deze link'
+            '<span class="sr-only"> (website van de Tweede Kamer)</span></a> lezen.') in page
+    # Headings carry stable ids (answers can link to their section).
+    assert '<h2 id="wat-is-mensenhandel">Wat is mensenhandel?</h2>' in page
+
+
+def test_quick_exit_and_safe_browsing_are_in_the_page_itself(web: str) -> None:
+    _status, _headers, body = call(f"{web}/")
+    page = body.decode()
+    body_html = page.split("<body>", 1)[1]
+    # A plain link, the first thing after the skip link: it works before and without
+    # JavaScript; the widget only makes it replace the history entry.
+    assert body_html.index('class="skip-link"') < body_html.index("data-quick-exit") < \
+        body_html.index("<header")
+    assert re.search(r'<a class="quick-exit" href="https://www\.google\.nl/"\s+'
+                     r'rel="noreferrer" data-quick-exit>Snel weg</a>', page)
+    assert "Veilig lezen: gebruik een privévenster." in page
+    assert "druk 3 keer op de Shift-toets" in page
