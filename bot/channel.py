@@ -179,8 +179,9 @@ class WebChannel(InputChannel):
             logger.error("Handling a message failed: %s", type(error).__name__)
         finally:
             admission.lock_deadline.reset(deadline)
+        # `custom`: the crisis card (bot/crisis_card.py), sent after its answer's text.
         replies = [{**m, "recipient_id": sender} for m in collector.messages
-                   if m.get("text") or m.get("buttons")]
+                   if m.get("text") or m.get("buttons") or m.get("custom")]
         return replies or [self._reply(sender, self._bot_text("technical_error"))]
 
     # -- routes ------------------------------------------------------------------

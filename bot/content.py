@@ -29,6 +29,10 @@ KIND_PAGE = "page"
 # One fact of the page, reached through a topic's aspect link, not by an intent of its own.
 KIND_DETAIL = "detail"
 KIND_SAFETY = "safety"
+# A form of exploitation a described situation points to: a safety answer chosen by the
+# words of a `situation` message (bot/situations.py), not by an intent of its own.
+KIND_FORM = "form"
+SAFETY_KINDS = (KIND_SAFETY, KIND_FORM)
 KIND_CONVERSATION = "conversation"
 # Messages the bot sends by itself (fallback, errors), not in reply to an intent.
 KIND_SYSTEM = "system"
@@ -78,12 +82,18 @@ class Topic:
     @property
     def answers_a_question(self) -> bool:
         """Page, detail and safety topics answer a question; small talk and system messages do not."""
-        return self.kind in (KIND_PAGE, KIND_DETAIL, KIND_SAFETY)
+        return self.kind in (KIND_PAGE, KIND_DETAIL, *SAFETY_KINDS)
 
     @property
     def has_intent(self) -> bool:
-        """Details are reached through another topic's aspect link, every other topic by an intent."""
-        return self.kind != KIND_DETAIL
+        """Details are reached through another topic's aspect link, forms by a situation's words,
+        every other topic by an intent."""
+        return self.kind not in (KIND_DETAIL, KIND_FORM)
+
+    @property
+    def is_safety(self) -> bool:
+        """Safety answers (112 first) are given as they are: no aspect, no "Ja."/"Nee."."""
+        return self.kind in SAFETY_KINDS
 
     @property
     def is_system_message(self) -> bool:
@@ -93,10 +103,12 @@ class Topic:
 @dataclass(frozen=True)
 class Followup:
     intent: str
+    # The aspect asked when the words name none ("vertel meer" -> more).
     key: str
-    # Without a previous answer that links ``key``: this topic, or (None) the previous
-    # answer again, which is the best reply to "waarom?" about a topic with no why-link.
-    default_topic: str | None
+    # Per aspect, the topic to give when the previous answer links nothing for it. An
+    # aspect without one repeats the previous answer, which is the best reply to
+    # "waarom?" about a topic with no why-link.
+    defaults: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -180,7 +192,7 @@ def _parse_topic(topic_id: str, raw: object, headings: list[str]) -> Topic:
                 f"'{section}' is not a heading of the page; use one of: {'; '.join(headings)}",
                 section=section,
             )
-    elif kind == KIND_SAFETY:
+    elif kind in SAFETY_KINDS:
         source = _text(source, f"{where}.source")
     elif kind not in (KIND_CONVERSATION, KIND_SYSTEM):
         raise ContentError(f"{where}.kind", "unknown_kind", f"unknown kind {kind!r}", kind=kind)
@@ -266,13 +278,19 @@ def parse_content(raw: object, headings: list[str]) -> Content:
     for intent, spec in (raw.get("followups") or {}).items():
         where = f"followups.{intent}"
         key = str(_require(spec, "key", where))
-        default = spec.get("default")
         if key not in ASPECT_KEYS:
             raise ContentError(f"{where}.key", "bad_followup_key", f"must be one of {ASPECT_KEYS}")
-        if default is not None and default not in topics:
-            raise ContentError(f"{where}.default", "unknown_topic", f"unknown topic '{default}'",
-                               topic=default)
-        followups[str(intent)] = Followup(str(intent), key, None if default is None else str(default))
+        defaults = spec.get("defaults") or {}
+        if not isinstance(defaults, Mapping):
+            raise ContentError(f"{where}.defaults", "not_a_mapping", "must map aspects to topics")
+        for aspect, default in defaults.items():
+            if aspect not in ASPECT_KEYS:
+                raise ContentError(f"{where}.defaults.{aspect}", "bad_followup_key",
+                                   f"must be one of {ASPECT_KEYS}")
+            if default not in topics:
+                raise ContentError(f"{where}.defaults.{aspect}", "unknown_topic", f"unknown topic '{default}'",
+                                   topic=default)
+        followups[str(intent)] = Followup(str(intent), key, {str(a): str(t) for a, t in defaults.items()})
 
     debate = _require(raw, "debate", "answers file")
     page = _require(raw, "page", "answers file")

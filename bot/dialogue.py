@@ -19,7 +19,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.content import KIND_SAFETY
 from bot.knowledge import (
     DANGER_TOPIC,
     EMPTY_MESSAGE_TOPIC,
@@ -35,12 +34,13 @@ from bot.questions import (
     claimed_values,
     claims_only,
     comparison_parts,
+    followup_aspects,
     is_yes_no_question,
     split_questions,
     verdict,
 )
 from bot.safety import sounds_like_danger
-from bot.situations import situation_form
+from bot.situations import SITUATION_TOPIC, situation_form
 from bot.text import fold, has_readable_content
 
 # Below this NLU confidence the best guess is too weak to offer as "Bedoelt u...?":
@@ -48,7 +48,6 @@ from bot.text import fold, has_readable_content
 MIN_SUGGESTION_CONFIDENCE = 0.2
 CAPABILITIES_TOPIC = "capabilities"
 NON_DUTCH_TOPIC = "non_dutch"
-SITUATION_TOPICS = ("situation_labour", "situation_sexual", "situation_criminal")
 # How sure NLU must be of a long story's final question alone to answer it directly.
 FINAL_QUESTION_CONFIDENCE = 0.7
 # Keys of the metadata the web channel stores with a message (bot/channel.py) and the
@@ -129,8 +128,11 @@ def _override(knowledge: Knowledge, text: str | None, today: dt.date,
     if language != DUTCH and knowledge.content.languages:
         return _other_language(knowledge, language, str(text), last_topic, signals)
     danger = (signals.danger if signals else False) or sounds_like_danger(text)
-    if danger and intent not in SITUATION_TOPICS:
-        return Decision(knowledge.reply(DANGER_TOPIC, today), context_topic=DANGER_TOPIC)
+    if danger and intent != SITUATION_TOPIC:
+        # Danger in a situation whose words name the form ("mijn baas houdt mijn paspoort
+        # vast en ik werk 70 uur"): that form's answer, which starts with 112 as well.
+        topic_id = situation_form(text) or DANGER_TOPIC
+        return Decision(knowledge.reply(topic_id, today), context_topic=topic_id)
     return None
 
 
@@ -149,7 +151,8 @@ def _unique(topic_ids: Iterable[str | None]) -> list[str]:
     return list(dict.fromkeys(topic_id for topic_id in topic_ids if topic_id))
 
 
-def _several(knowledge: Knowledge, intent: str | None, text: str | None) -> list[str]:
+def _several(knowledge: Knowledge, intent: str | None, text: str | None,
+             last_topic: str | None = None) -> list[str]:
     """The topics of a comparison or of two questions in one message; [] for one question."""
     parts = comparison_parts(text)
     if parts:
@@ -166,6 +169,10 @@ def _several(knowledge: Knowledge, intent: str | None, text: str | None) -> list
         found = _unique(knowledge.linked(base, [aspect]) for aspect in asked)
         return found if len(found) >= 2 else []
     if split.shared_aspects:
+        if base is None and knowledge.is_followup(intent):
+            # "en wanneer en waar?": each question word as a follow-up of its own.
+            return _unique(knowledge.resolve_followup(str(intent), last_topic, [aspect])
+                           for aspect in split.shared_aspects if aspect != "what")
         if base is None:
             return []
         return _unique(base if aspect == "what" else (knowledge.linked(base, [aspect]) or base)
@@ -214,7 +221,7 @@ def _refine(knowledge: Knowledge, topic_id: str, text: str | None) -> tuple[str,
     """The topic that answers what this question asks of ``topic_id``, and a yes/no verdict."""
     yes_no = is_yes_no_question(text)
     topic = knowledge.content.topic(topic_id)
-    if topic.kind == KIND_SAFETY:
+    if topic.is_safety:
         return topic_id, None
     if yes_no and claims_only(text) and "only" in topic.related:
         return topic.related["only"], "nee"
@@ -245,19 +252,14 @@ def _answer_despite_doubt(knowledge: Knowledge, candidates: Sequence[str], text:
       ("waarom ..."), corrects an "alleen"-claim, or checks a claimed value ("in 2021?").
     """
     first = candidates[0]
-    safety = [c for c in candidates if knowledge.content.topic(c).kind == KIND_SAFETY]
+    safety = [c for c in candidates if knowledge.content.topic(c).is_safety]
     if DANGER_TOPIC in candidates and safety:
         return safety[0]
-    if set(candidates[:2]) & set(SITUATION_TOPICS):
+    if SITUATION_TOPIC in candidates[:2]:
         # A described situation whose words settle the form: answer it (112 and help lines first).
         form = situation_form(text)
         if form:
             return form
-        if len(candidates) > 1:
-            second = candidates[1]
-            if knowledge.content.topic(first).related.get("more") == second or \
-                    knowledge.content.topic(second).related.get("more") == first:
-                return first
     refined, judged = _refine(knowledge, first, text)
     if refined != first or (judged and claimed_values(text)) or judged == "nee":
         return first
@@ -277,7 +279,7 @@ def _story_question_topic(knowledge: Knowledge, candidates: Sequence[str],
     intent, confidence = final_question
     if confidence < FINAL_QUESTION_CONFIDENCE or intent not in candidates:
         return None
-    if any(c in SITUATION_TOPICS or knowledge.content.topic(c).kind == KIND_SAFETY for c in candidates[:2]):
+    if any(knowledge.content.topic(c).is_safety for c in candidates[:2]):
         return None
     return _question_topic(knowledge, intent)
 
@@ -304,7 +306,7 @@ def answer_message(knowledge: Knowledge, intent: str | None, text: str | None,
         topic_id = intent if knowledge.has_topic(intent) else CAPABILITIES_TOPIC
         context = topic_id if knowledge.content.topic(topic_id).answers_a_question else last_topic
         return Decision(knowledge.reply(topic_id, today), context_topic=context)
-    several = _several(knowledge, intent, text)
+    several = _several(knowledge, intent, text, last_topic)
     if several:
         return _decide(knowledge, several, text, today, last_topic)
     # A message that points back wins, also over a follow-up's default topic ("en met
@@ -313,11 +315,11 @@ def answer_message(knowledge: Knowledge, intent: str | None, text: str | None,
     if target:
         return Decision(knowledge.reply(target, today), context_topic=target)
     if knowledge.is_followup(intent):
-        topic_id = knowledge.resolve_followup(intent, last_topic, aspects(text))
+        topic_id = knowledge.resolve_followup(intent, last_topic, followup_aspects(text))
         return Decision(knowledge.reply(topic_id, today), context_topic=topic_id)
     topic_id = intent if knowledge.has_topic(intent) else CAPABILITIES_TOPIC
-    if topic_id in SITUATION_TOPICS:
-        # NLU knows it is a situation; its words are the better judge of the form.
+    if topic_id == SITUATION_TOPIC:
+        # NLU knows it is a situation; its words judge the form.
         topic_id = situation_form(text) or topic_id
     return _decide(knowledge, [topic_id], text, today, last_topic)
 
@@ -337,10 +339,10 @@ def suggest_topics(knowledge: Knowledge, text: str | None,
     # A situation, even a hesitant one, keeps its own answer over the general danger
     # reply: it starts with 112 too and also names the form and the help lines.
     override = _override(knowledge, text, today, last_topic,
-                         intent=likeliest if likeliest in SITUATION_TOPICS else None, signals=signals)
+                         intent=likeliest if likeliest == SITUATION_TOPIC else None, signals=signals)
     if override:
         return override
-    several = _several(knowledge, likeliest, text)
+    several = _several(knowledge, likeliest, text, last_topic)
     if several:
         return _decide(knowledge, several, text, today, last_topic)
     target = _followup_by_words(knowledge, text, last_topic, None)

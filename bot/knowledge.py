@@ -126,17 +126,21 @@ class Knowledge:
     def resolve_followup(self, intent: str, last_topic: str | None, aspects: Sequence[str] = ()) -> str:
         """The topic a short follow-up ("en waar?", "wie financiert het?") refers to, given the previous answer.
 
-        The aspects read from the words ("betaalt" -> money) come before the follow-up's
-        own key, so "wie financiert het?" after the AVIM reaches who pays, not who comes.
+        ``aspects`` are read from the words (bot/questions.py, most specific first:
+        "wie financiert het?" -> money, who); without any, the follow-up's own key
+        ("vertel meer" -> more). The first aspect the previous answer links wins.
         """
         followup = self.content.followups[intent]
+        asked = list(aspects) or [followup.key]
         if self.has_topic(last_topic):
-            target = self.linked(last_topic, [*aspects, followup.key])
+            target = self.linked(last_topic, asked)
             if target:
                 return target
-            if followup.default_topic is None:
-                return last_topic
-        return followup.default_topic or "capabilities"
+        default = next((followup.defaults[aspect] for aspect in asked if aspect in followup.defaults), None)
+        if self.has_topic(last_topic) and asked[0] not in followup.defaults:
+            # "waarom?" about a topic with no why-link: that answer again.
+            return last_topic
+        return default or "capabilities"
 
     def topic_by_name(self, fragment: str) -> str | None:
         """The question topic whose `names` best occur in ``fragment`` ("de dadermonitor")."""

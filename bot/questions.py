@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.text import fold
 
@@ -64,12 +64,16 @@ _CLAIM_PATTERNS: Mapping[str, re.Pattern[str]] = {
 # "wat is het verschil tussen X en Y", "hoe verschilt X van Y", "X of Y: wat is het verschil"
 _COMPARISON = (
     re.compile(r"verschil(?:len)? (?:(?:is|zit|zitten|bestaat|bestaan) )?(?:er )?tussen (?P<a>.+?) en (?P<b>.+?)\s*\??$"),
+    # "verschil slachtoffermonitor en dadermonitor?": the noun phrase without "tussen".
+    re.compile(r"^(?:(?:en )?(?:wat is )?(?:het )?)verschil (?!tussen\b)(?P<a>.+?) en (?P<b>.+?)\s*\??$"),
     re.compile(r"(?:hoe|waarin) verschil(?:t|len) (?P<a>.+?) (?:van|met) (?P<b>.+?)\s*\??$"),
     re.compile(r"(?:vergelijk|vergelijking van) (?P<a>.+?) (?:en|met) (?P<b>.+?)\s*\??$"),
     re.compile(r"^(?P<a>.+?) (?:en|versus|vs\.?|of) (?P<b>.+?)[,:]? (?:wat is )?(?:het|de) verschil"),
     re.compile(r"^(?P<a>.+?) anders dan (?P<b>.+?)\s*\??$"),
 )
 
+# Sentence ends inside a message: a comparison is looked for in each sentence.
+_SENTENCE_PARTS = re.compile(r"(?<=[?!.])\s+")
 _QUESTION_WORD = r"(?:wat|wie|waar|wanneer|waarom|hoe|hoeveel|welke|welk|sinds wanneer)"
 # "wanneer en waar was het overleg": two question words sharing one question.
 _SHARED_QUESTION = re.compile(rf"^(?:en )?(?P<first>{_QUESTION_WORD}) en (?P<second>{_QUESTION_WORD})\b")
@@ -92,6 +96,49 @@ def aspects(text: str | None) -> list[str]:
     """The aspects a question asks about, most specific first ("wie financiert het?" -> money, who)."""
     folded = fold(text or "")
     return [aspect for aspect, pattern in _ASPECT_PATTERNS if pattern.search(folded)]
+
+
+# A follow-up is short and often names its aspect without a question word ("op welke
+# plek?", "en de reden?", "jaartallen?"), or misspells that word ("wanneerr", "wrm").
+# These cues come after the general ones above, in the same most-specific-first order.
+_FOLLOWUP_CUES: tuple[tuple[str, str], ...] = (
+    ("period", (r"\b(?:jaren|jarren|jaartal\w*|jaargang\w*|tijdspanne|tijdsbestek|tijdsperiode|bestrijk\w*"
+               r"|beslaat|(?:begin|start) en eind\w*|van wanneer tot wanneer|hoeveel jaar (?:beslaat|loopt|duurt))\b")),
+    ("why", (r"\b(?:reden|oorzaak|doel|verklaring|verklaar\w*|achterliggende|waar (?:komt|ligt) (?:dat|het)|hoe (?:dat|zo)"
+            r"|waarvoor is)\b")),
+    ("count", r"\b(?:aantal\w*|cijfers?|getal\w*|hoe vaak|hoe groot)\b"),
+    ("when", (r"\b(?:hoe laat|datum|tijdstip|moment|maand|jaar|hoelang geleden|al (?:geweest|voorbij)"
+             r"|om welke tijd)\b")),
+    ("who", r"\b(?:persoon|personen|hoe heet|regering|ministerie|kabinet)\b"),
+    ("where", (r"\b(?:plek|plaats|locatie|adres|gebouw|stad|zaal\w*|waarheen|waarzo|hoe kom ik daar"
+              r"|welk deel van)\b")),
+)
+_FOLLOWUP_PATTERNS = tuple((aspect, re.compile(pattern)) for aspect, pattern in _FOLLOWUP_CUES)
+# Question words as typed in a hurry: abbreviations, and misspellings close to the word.
+_QUESTION_WORD_SHORTHAND = {"wrm": "waarom", "wr": "waar", "wi": "wie", "wnr": "wanneer"}
+_QUESTION_WORD_MATCH = 80
+
+
+def followup_aspects(text: str | None) -> list[str]:
+    """The aspects a short follow-up asks about, most specific first; [] for "tell me more".
+
+    The general cues of ``aspects`` first, then words a follow-up uses instead of a
+    question word, then question words written with a typo ("waarr", "hoevel").
+    """
+    folded = fold(text or "")
+    found = aspects(text)
+    for aspect, pattern in _FOLLOWUP_PATTERNS:
+        if aspect not in found and pattern.search(folded):
+            found.append(aspect)
+    for word in re.findall(r"\w+", folded):
+        word = _QUESTION_WORD_SHORTHAND.get(word, word)
+        match = process.extractOne(word, _QUESTION_WORD_ASPECT.keys(), scorer=fuzz.ratio,
+                                   score_cutoff=_QUESTION_WORD_MATCH) if len(word) >= 2 else None
+        if match and match[0] != "sinds wanneer":
+            aspect = _QUESTION_WORD_ASPECT[match[0]]
+            if aspect not in found:
+                found.append(aspect)
+    return found
 
 
 def is_yes_no_question(text: str | None) -> bool:
@@ -141,12 +188,16 @@ def verdict(text: str | None, checks: Mapping[str, Iterable[str]], default: str 
 
 
 def comparison_parts(text: str | None) -> tuple[str, str] | None:
-    """The two things compared in "wat is het verschil tussen X en Y?", else None."""
-    folded = fold(text or "")
-    for pattern in _COMPARISON:
-        match = pattern.search(folded)
-        if match:
-            return match.group("a").strip(" ,?"), match.group("b").strip(" ,?")
+    """The two things compared in "wat is het verschil tussen X en Y?", else None.
+
+    Each sentence is tried on its own: "verschil tussen X en Y? zijn dat niet allebei Z"
+    compares X and Y.
+    """
+    for sentence in _SENTENCE_PARTS.split(fold(text or "")):
+        for pattern in _COMPARISON:
+            match = pattern.search(sentence.strip())
+            if match:
+                return match.group("a").strip(" ,?.!"), match.group("b").strip(" ,?.!")
     return None
 
 

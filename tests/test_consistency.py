@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.content import KIND_DETAIL, KIND_PAGE, load_content
+from bot.content import KIND_DETAIL, KIND_FORM, KIND_PAGE, load_content
 from bot.page import section_headings
+from bot.situations import SITUATION_FORMS, SITUATION_TOPIC
 
 ROOT = Path(__file__).resolve().parent.parent
 MIN_EXAMPLES = 15
@@ -77,7 +78,18 @@ def test_answer_has_an_intent(topic_id):
         f"bot/content/answers.yml topic '{topic_id}': no intent of that name in domain.yml")
 
 
-@pytest.mark.parametrize("topic_id", sorted(t.topic_id for t in CONTENT.topics.values() if not t.has_intent))
+@pytest.mark.parametrize("topic_id", sorted(t.topic_id for t in CONTENT.topics.values() if t.kind == KIND_FORM))
+def test_every_form_is_one_the_situation_reader_can_choose(topic_id):
+    """A form has no intent: bot/situations.py picks it from the words of a `situation` message."""
+    assert SITUATION_TOPIC in CONTENT.topics and topic_id in SITUATION_FORMS
+
+
+@pytest.mark.parametrize("topic_id", SITUATION_FORMS)
+def test_every_form_the_situation_reader_chooses_is_a_form_topic(topic_id):
+    assert CONTENT.topics[topic_id].kind == KIND_FORM
+
+
+@pytest.mark.parametrize("topic_id", sorted(t.topic_id for t in CONTENT.topics.values() if t.kind == KIND_DETAIL))
 def test_every_detail_is_reachable_from_a_topic_with_an_intent(topic_id):
     """A detail has no intent: some topic NLU can recognise must link to it (directly or via details)."""
     reachable = {t.topic_id for t in CONTENT.topics.values() if t.has_intent}

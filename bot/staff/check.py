@@ -40,7 +40,14 @@ from urllib.parse import urlsplit
 import yaml
 from rapidfuzz.distance import Indel
 
-from bot.content import KIND_DETAIL, KIND_SYSTEM, ContentError, parse_content, unknown_template_parts
+from bot.content import (
+    KIND_DETAIL,
+    KIND_FORM,
+    KIND_SYSTEM,
+    ContentError,
+    parse_content,
+    unknown_template_parts,
+)
 from bot.page import parse_sections
 from bot.pii import PUBLIC_NUMBERS, redact
 from bot.staff import readability
@@ -580,7 +587,7 @@ def _translate_content_error(project: Project, error: ContentError) -> Finding:
         advice = "Zet title, section en answer eronder, elk twee spaties verder ingesprongen dan de id."
     elif code == "unknown_kind":
         problem = f"onbekende soort (kind): {detail['kind']!r}"
-        advice = "Laat 'kind' weg voor een vraag van de pagina; anders: conversation of system."
+        advice = "Laat 'kind' weg voor een vraag van de pagina; anders: detail, form, conversation of system."
     elif code == "bad_followup_key":
         problem = f"{field_name} heeft een onbekende waarde"
         advice = "Gebruik where, when, who of more."
@@ -654,7 +661,7 @@ def check_consistency(project: Project) -> None:
 
         for topic_id, topic in topics.items():
             kind = topic.get("kind") if isinstance(topic, Mapping) else None
-            if kind not in (KIND_SYSTEM, KIND_DETAIL) and str(topic_id) not in domain:
+            if kind not in (KIND_SYSTEM, KIND_DETAIL, KIND_FORM) and str(topic_id) not in domain:
                 place, line = _answer_place(project, str(topic_id))
                 project.add(ERROR, ANSWERS_FILE, place, f"er is geen intent '{topic_id}' in {DOMAIN_FILE}",
                             f"Zet '- {topic_id}' onder 'intents:' in {DOMAIN_FILE} (met voorbeeldvragen en een "

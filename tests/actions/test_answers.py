@@ -25,7 +25,7 @@ async def test_answer_after_the_debate_uses_past_tense(dispatcher):
 
 
 async def test_followup_reads_the_last_topic_slot(dispatcher):
-    tracker = make_tracker("En waar?", "followup_where", slots={"last_topic": "debate_date"})
+    tracker = make_tracker("En waar?", "followup", slots={"last_topic": "debate_date"})
     events = await ActionAnswer(today=lambda: AFTER).run(dispatcher, tracker, {})
     assert "Troelstrazaal" in dispatcher.messages[0]["text"]
     assert events == [SlotSet("last_topic", "debate_location")]

@@ -125,7 +125,7 @@ def test_without_test_questions_the_check_warns(project, capsys):
     assert f"intent '{TOPIC_ID}': deze intent heeft nog geen toetsvragen" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("existing", [TOPIC_ID, "trafficking_definition", "fallback", "followup_where"])
+@pytest.mark.parametrize("existing", [TOPIC_ID, "trafficking_definition", "fallback", "followup"])
 def test_an_existing_id_is_refused_and_nothing_is_written(project, capsys, existing):
     if existing == TOPIC_ID:
         assert add_topic.main(arguments(project)) == 0

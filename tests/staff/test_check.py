@@ -86,7 +86,7 @@ def test_broken_nlu_file(project, capsys):
 
 def test_intent_without_answer_rule_or_examples(project, capsys):
     domain = project / check.DOMAIN_FILE
-    replace_in(domain, "- followup_more\n", "- followup_more\n- mystery_topic\n")
+    replace_in(domain, "- followup\n", "- followup\n- mystery_topic\n")
     code, out = run(project, capsys)
     assert code == 1
     line = line_of(domain, "- mystery_topic")

@@ -79,7 +79,7 @@ def fill(store: Store) -> None:
 
     store.turn("c", at(DAY2, 9), "welke dag wordt er gedebatteerd", "nlu_fallback", answer("fallback"))
     store.turn("c", at(DAY2, 9, 1), "/debate_date", "debate_date", answer("debate_date"), "debate_date")
-    store.turn("c", at(DAY2, 9, 2), "en waar?", "followup_where", answer("debate_location"), "debate_location")
+    store.turn("c", at(DAY2, 9, 2), "en waar?", "followup", answer("debate_location"), "debate_location")
     # Classified as a greeting, but the bot replied out of scope: still unanswered.
     store.turn("c", at(DAY2, 9, 3), "recept appeltaart aub", "greet", answer("out_of_scope"))
     store.turn("c", at(DAY2, 9, 4), "🙂", "nlu_fallback", answer("empty_message"))

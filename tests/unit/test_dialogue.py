@@ -20,7 +20,7 @@ def test_topic_answer_sets_context(knowledge):
 
 
 def test_followup_uses_context(knowledge):
-    decision = answer_message(knowledge, "followup_where", "en waar?", "debate_date", TODAY)
+    decision = answer_message(knowledge, "followup", "en waar?", "debate_date", TODAY)
     assert "Troelstrazaal" in decision.reply.text
     assert decision.context_topic == "debate_location"
 
@@ -99,11 +99,11 @@ def test_a_detail_question_gets_that_fact(knowledge, intent, text, topic, fact):
 @pytest.mark.parametrize(
     ("intent", "text", "last_topic", "fact"),
     [
-        ("followup_why", "hoe komt dat", "victim_monitor", "privacywetgeving"),
-        ("followup_period", "welke jaren", "offender_monitor", "2013"),
-        ("followup_count", "hoeveel", "programme", "Vier"),
-        ("followup_who", "wie financiert het", "avim", "Justitie en Veiligheid"),
-        ("followup_why", "waarom", "avim_experts", "broedplaats"),
+        ("followup", "hoe komt dat", "victim_monitor", "privacywetgeving"),
+        ("followup", "welke jaren", "offender_monitor", "2013"),
+        ("followup", "hoeveel", "programme", "Vier"),
+        ("followup", "wie financiert het", "avim", "Justitie en Veiligheid"),
+        ("followup", "waarom", "avim_experts", "broedplaats"),
         # "en wat gaat de staatssecretaris daarmee doen" can be heard as the minister question
         ("debate_minister", "en wat gaat de staatssecretaris daarmee doen", "offender_monitor", "opnieuw"),
     ],
@@ -114,12 +114,12 @@ def test_a_followup_about_a_detail_keeps_the_thread(knowledge, intent, text, las
 
 
 def test_a_why_followup_without_a_why_link_repeats_the_previous_answer(knowledge):
-    decision = answer_message(knowledge, "followup_why", "hoe dat zo", "debate_committee", TODAY)
+    decision = answer_message(knowledge, "followup", "hoe dat zo", "debate_committee", TODAY)
     assert decision.reply.topic_id == "debate_committee"
 
 
 def test_a_why_followup_without_context_explains_what_the_bot_can_do(knowledge):
-    assert answer_message(knowledge, "followup_why", "waarom", None, TODAY).reply.topic_id == "capabilities"
+    assert answer_message(knowledge, "followup", "waarom", None, TODAY).reply.topic_id == "capabilities"
 
 
 @pytest.mark.parametrize(
@@ -168,19 +168,21 @@ def test_two_questions_in_one_message_get_two_answers(knowledge):
 
 
 @pytest.mark.parametrize(
-    ("intent", "form"),
-    [("situation_labour", "arbeidsuitbuiting"), ("situation_sexual", "seksuele uitbuiting"),
-     ("situation_criminal", "criminele uitbuiting")],
+    ("text", "form"),
+    [("mijn buurjongen werkt elke dag twaalf uur in een kas en de baas betaalt hem bijna niets", "arbeidsuitbuiting"),
+     ("mijn buurmeisje moet van haar vriend met mannen naar bed", "seksuele uitbuiting"),
+     ("mijn buurjongen moet elke dag voor een man stelen in winkels", "criminele uitbuiting"),
+     # The words settle no form: the general answer, which says it can be trafficking.
+     ("mijn buurjongen moet elke dag iets doen voor een man", "mensenhandel")],
 )
-def test_a_described_situation_names_the_form_and_where_to_go(knowledge, intent, form):
-    text = answer_message(knowledge, intent, "mijn buurjongen moet elke dag iets doen voor een man", None,
-                          TODAY).reply.text
+def test_a_described_situation_names_the_form_and_where_to_go(knowledge, text, form):
+    text = answer_message(knowledge, "situation", text, None, TODAY).reply.text
     assert "112" in text.split(".")[0]
     assert form in text and "0900-8844" in text and "0800-7000" in text and "comensha.nl" in text
 
 
 def test_a_situation_that_sounds_like_danger_keeps_its_own_answer(knowledge):
-    text = answer_message(knowledge, "situation_labour",
+    text = answer_message(knowledge, "situation",
                           "de baas van mijn oom heeft zijn paspoort afgepakt en hij werkt zeven dagen", None,
                           TODAY).reply.text
     assert "112" in text.split(".")[0] and "arbeidsuitbuiting" in text
@@ -239,8 +241,8 @@ def test_short_messages_that_point_back(knowledge, intent, text, last_topic, top
     ("ranking", "text", "topic"),
     [
         # Danger among the doubts: the likeliest help topic, which names 112.
-        ([("nlu_fallback", 0.4), ("situation_sexual", 0.35), ("acute_danger", 0.33)],
-         "mijn nichtje moet nu met een man mee", "situation_sexual"),
+        ([("nlu_fallback", 0.4), ("situation", 0.35), ("acute_danger", 0.33)],
+         "mijn nichtje moet nu met een man mee", "situation"),
         # The likeliest topic links the aspect asked.
         ([("nlu_fallback", 0.4), ("programme", 0.3), ("debate_minister", 0.28)],
          "om welke reden moet de opsporing effectiever", "detection_aim"),
@@ -261,16 +263,16 @@ def test_two_aspects_of_one_topic_get_both_facts(knowledge):
 
 
 def test_a_pronoun_beats_the_followup_default(knowledge):
-    decision = answer_message(knowledge, "followup_who", "en met wie doen ze dat", "comensha_and_municipalities",
+    decision = answer_message(knowledge, "followup", "en met wie doen ze dat", "comensha_and_municipalities",
                               TODAY)
     assert decision.reply.topic_id == "comensha_and_municipalities"
     # Without a pronoun and without context the default still holds.
-    assert answer_message(knowledge, "followup_who", "en wie", None, TODAY).reply.topic_id == "debate_minister"
+    assert answer_message(knowledge, "followup", "en wie", None, TODAY).reply.topic_id == "debate_minister"
 
 
 def test_a_split_pronominal_adverb_points_back(knowledge):
     # "daar ... mee" is "daarmee" split in two, as Dutch does.
-    decision = answer_message(knowledge, "followup_who", "wie doen daar eigenlijk aan mee", "programme", TODAY)
+    decision = answer_message(knowledge, "followup", "wie doen daar eigenlijk aan mee", "programme", TODAY)
     assert decision.reply.topic_id == "programme_partners"
 
 
@@ -327,9 +329,9 @@ def test_the_words_of_a_situation_settle_its_form(knowledge):
     assert situation_form("mijn neefje moet voor een man wiet verkopen") == "situation_criminal"
     # One word about work is not enough: a loverboy also calls it "werken".
     assert situation_form("ze zegt dat ze voor haar vriend moet werken") is None
-    decision = answer_message(knowledge, "situation_sexual", neighbours, None, today)
+    decision = answer_message(knowledge, "situation", neighbours, None, today)
     assert decision.reply.topic_id == "situation_labour"
-    hesitant = [("situation_labour", 0.35), ("situation_sexual", 0.33), ("greet", 0.1)]
+    hesitant = [("situation", 0.35), ("sexual_exploitation", 0.33), ("greet", 0.1)]
     decision = suggest_topics(knowledge, "mijn zus moet met mannen naar bed voor een slaapplek, ze durft niet weg",
                               hesitant, None, today)
     assert decision.reply.topic_id == "situation_sexual" and not decision.buttons
@@ -367,7 +369,29 @@ def test_a_story_of_abuse_keeps_its_help_answer_over_its_final_question(knowledg
     today = dt.date(2026, 12, 3)
     story = ("Mijn buurvrouw moet van haar vriend elke avond naar een hotel en geeft hem al het geld. "
              "Ze is pas zestien. Is dat mensenhandel?")
-    hesitant = [("situation_sexual", 0.38), ("trafficking_definition", 0.33)]
+    hesitant = [("situation", 0.38), ("trafficking_definition", 0.33)]
     decision = suggest_topics(knowledge, story, hesitant, None, today,
                               final_question=("trafficking_definition", 0.95))
     assert decision.reply.topic_id != "trafficking_definition"
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [("verschil daderrapport en slachtofferrapport?", ("daderrapport", "slachtofferrapport")),
+     ("verschil tussen de ene en de andere? dat zijn toch dezelfde", ("de ene", "de andere"))],
+)
+def test_a_comparison_without_tussen_or_followed_by_a_remark_is_found(text, parts):
+    from bot.questions import comparison_parts
+
+    assert comparison_parts(text) == parts
+
+
+def test_danger_in_a_situation_whose_words_name_the_form_gets_that_form(knowledge):
+    text = "help mijn baas houdt mijn paspoort vast en ik werk zeventig uur voor bijna geen loon"
+    decision = answer_message(knowledge, "acute_danger", text, None, TODAY)
+    assert decision.reply.topic_id == "situation_labour" and decision.reply.text.startswith("Bij direct gevaar")
+
+
+def test_two_question_words_heard_as_a_followup_still_answer_the_named_topic(knowledge):
+    decision = answer_message(knowledge, "followup", "wanneer en waar was het overleg", None, TODAY)
+    assert "5 december 2019" in decision.reply.text and "Troelstrazaal" in decision.reply.text

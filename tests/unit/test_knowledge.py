@@ -5,6 +5,7 @@ import pytest
 
 from bot import knowledge as knowledge_module
 from bot.knowledge import get_knowledge
+from bot.questions import followup_aspects
 
 TODAY = dt.date(2026, 11, 29)
 
@@ -35,22 +36,39 @@ def test_small_talk_has_no_source_line(knowledge):
 
 
 @pytest.mark.parametrize(
-    ("intent", "last_topic", "expected"),
+    ("text", "last_topic", "expected"),
     [
-        ("followup_where", "debate_date", "debate_location"),
-        ("followup_where", None, "debate_location"),
-        ("followup_when", "debate_location", "debate_date"),
-        ("followup_more", "programme", "programme_results"),
-        ("followup_more", "rapporteur", "rapporteur_concerns"),
-        ("followup_more", "avim", "avim_reinforcement"),
-        ("followup_more", None, "capabilities"),
-        ("followup_where", "programme_results", "international_cooperation"),
-        ("followup_who", "debate_date", "debate_minister"),
-        ("followup_who", "no_longer_a_topic", "debate_minister"),
+        ("en waar?", "debate_date", "debate_location"),
+        ("op welke plek dan", None, "debate_location"),
+        ("en wanneerr", "debate_location", "debate_date"),
+        ("vertel meer", "programme", "programme_results"),
+        ("ga door", "rapporteur", "rapporteur_concerns"),
+        ("meer info graag", "avim", "avim_reinforcement"),
+        ("vertel meer", None, "capabilities"),
+        ("waar dan", "programme_results", "international_cooperation"),
+        ("wie dan?", "debate_date", "debate_minister"),
+        ("en wie", "no_longer_a_topic", "debate_minister"),
+        # An aspect without a default and no link: the previous answer again.
+        ("wrm", "debate_committee", "debate_committee"),
     ],
 )
-def test_followups_follow_the_previous_answer(knowledge, intent, last_topic, expected):
-    assert knowledge.resolve_followup(intent, last_topic) == expected
+def test_followups_follow_the_previous_answer(knowledge, text, last_topic, expected):
+    assert knowledge.resolve_followup("followup", last_topic, followup_aspects(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [("op welke locatie", "where"), ("waarr", "where"), ("hoe laat dan", "when"), ("wnneer", "when"),
+     ("welke jaartallen", "period"), ("wat is de oorzaak", "why"), ("waaromm", "why"), ("wrm", "why"),
+     ("in cijfers?", "count"), ("hoevel", "count"), ("welke personen", "who"), ("wiee", "who")],
+)
+def test_a_followup_names_its_aspect_without_a_question_word_or_with_a_typo(text, aspect):
+    assert followup_aspects(text)[0] == aspect
+
+
+@pytest.mark.parametrize("text", ["vertel meer", "ga door", "nog iets?", "en verder"])
+def test_a_followup_without_a_question_word_asks_for_more(text):
+    assert followup_aspects(text) == []
 
 
 def test_suggestions_skip_small_talk_and_unknown_intents(knowledge):
