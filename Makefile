@@ -19,7 +19,7 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) bot/rasa_components.py bot/nlp.py
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) bot/rasa_components.py bot/intent_model.py bot/nlp.py
 
 .PHONY: help setup train run shell test lint purge-conversations bench clean \
         check leesbaarheid nieuw-onderwerp rapport kwaliteit scale-up scale-down scale-status validate-deploy

@@ -266,20 +266,21 @@ def _answer_despite_doubt(knowledge: Knowledge, candidates: Sequence[str], text:
     return None
 
 
-def _story_question_topic(knowledge: Knowledge, candidates: Sequence[str],
+def _story_question_topic(knowledge: Knowledge, candidates: Sequence[str], text: str | None,
                           final_question: tuple[str, float] | None) -> str | None:
     """The topic of a long story's final question, when NLU is sure of that question alone.
 
-    Only a topic NLU already offered for the whole story, and never over a situation
-    or safety topic among the first two: a story of abuse ending in "is dat
-    mensenhandel?" must keep its help answer, not get the definition.
+    Only a topic NLU already offered for the whole story, and never when the story
+    itself reads as a situation (a safety topic first, or words that name a form): a
+    story of abuse ending in "is dat mensenhandel?" must keep its help answer, not get
+    the definition.
     """
     if not final_question:
         return None
     intent, confidence = final_question
     if confidence < FINAL_QUESTION_CONFIDENCE or intent not in candidates:
         return None
-    if any(knowledge.content.topic(c).is_safety for c in candidates[:2]):
+    if knowledge.content.topic(candidates[0]).is_safety or situation_form(text):
         return None
     return _question_topic(knowledge, intent)
 
@@ -318,8 +319,9 @@ def answer_message(knowledge: Knowledge, intent: str | None, text: str | None,
         topic_id = knowledge.resolve_followup(intent, last_topic, followup_aspects(text))
         return Decision(knowledge.reply(topic_id, today), context_topic=topic_id)
     topic_id = intent if knowledge.has_topic(intent) else CAPABILITIES_TOPIC
-    if topic_id == SITUATION_TOPIC:
-        # NLU knows it is a situation; its words judge the form.
+    if topic_id in (SITUATION_TOPIC, DANGER_TOPIC):
+        # A situation, or danger told as one ("mijn baas houdt mijn paspoort vast en ik werk
+        # zeventig uur"): the words judge the form, whose answer starts with 112 as well.
         topic_id = situation_form(text) or topic_id
     return _decide(knowledge, [topic_id], text, today, last_topic)
 
@@ -355,7 +357,7 @@ def suggest_topics(knowledge: Knowledge, text: str | None,
     sure = _answer_despite_doubt(knowledge, [s.topic_id for s in suggestions], text)
     if sure:
         return _decide(knowledge, [sure], text, today, last_topic)
-    asked = _story_question_topic(knowledge, [s.topic_id for s in suggestions], final_question)
+    asked = _story_question_topic(knowledge, [s.topic_id for s in suggestions], text, final_question)
     if asked:
         return _decide(knowledge, [asked], text, today, last_topic)
     return Decision(

@@ -395,3 +395,16 @@ def test_danger_in_a_situation_whose_words_name_the_form_gets_that_form(knowledg
 def test_two_question_words_heard_as_a_followup_still_answer_the_named_topic(knowledge):
     decision = answer_message(knowledge, "followup", "wanneer en waar was het overleg", None, TODAY)
     assert "5 december 2019" in decision.reply.text and "Troelstrazaal" in decision.reply.text
+
+
+def test_a_story_whose_final_question_is_clear_is_answered_when_a_situation_is_only_second(knowledge):
+    story = ("Goedemiddag, ik schrijf voor een regionale krant een stuk over dat overleg van december 2019. "
+             "Welke bewindspersoon zat er namens het kabinet?")
+    hesitant = [("debate_minister", 0.38), ("situation", 0.33)]
+    decision = suggest_topics(knowledge, story, hesitant, None, TODAY, final_question=("debate_minister", 0.95))
+    assert decision.reply.topic_id == "debate_minister" and not decision.buttons
+
+
+def test_danger_heard_as_the_intent_in_a_situation_whose_words_name_the_form_gets_that_form(knowledge):
+    text = "mijn baas heeft mijn paspoort en ik krijg bijna geen loon voor zeventig uur werk"
+    assert answer_message(knowledge, "acute_danger", text, None, TODAY).reply.topic_id == "situation_labour"
