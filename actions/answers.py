@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import SafeAction
+from bot.crisis_card import crisis_message
 from bot.dialogue import (
     Decision,
     Signals,
@@ -29,10 +30,25 @@ PERSONAL_DATA_NOTICE_TOPIC = "personal_data_notice"
 warm_up()
 
 
+def _crisis_card(decision: Decision) -> dict[str, Any] | None:
+    """The crisis card (bot/crisis_card.py) when the safety route fired, else None.
+
+    The safety route: a safety topic (no page section, a source; or a `form`), which
+    includes the danger reply to a message in another language.
+    """
+    knowledge = get_knowledge()
+    topic_id = decision.reply.topic_id
+    if not knowledge.has_topic(topic_id) or not knowledge.content.topic(topic_id).is_safety:
+        return None
+    return crisis_message(decision.language)
+
+
 def _send(dispatcher: CollectingDispatcher, tracker: Tracker, decision: Decision,
           last_topic: str | None, today: dt.date) -> list[dict[str, Any]]:
     buttons = [{"title": s.title, "payload": s.payload} for s in decision.buttons]
-    dispatcher.utter_message(text=decision.reply.full_text, buttons=buttons or None)
+    # The card travels with the answer (one bot event); the text keeps the numbers.
+    dispatcher.utter_message(text=decision.reply.full_text, buttons=buttons or None,
+                             json_message=_crisis_card(decision))
     if needs_personal_data_notice(tracker.events):
         dispatcher.utter_message(text=get_knowledge().reply(PERSONAL_DATA_NOTICE_TOPIC, today).text)
     if decision.context_topic == last_topic:

@@ -80,6 +80,8 @@ class Decision:
     buttons: list[Suggestion] = field(default_factory=list)
     # The question topic later follow-ups refer to ("en waar?").
     context_topic: str | None = None
+    # The language the reply speaks to the citizen in (ISO 639-1), for the crisis card.
+    language: str = DUTCH
 
 
 def _other_language(knowledge: Knowledge, code: str, text: str, last_topic: str | None,
@@ -92,7 +94,7 @@ def _other_language(knowledge: Knowledge, code: str, text: str, last_topic: str 
         lines.append(languages[DUTCH].notice)
     topic_id = DANGER_TOPIC if danger else NON_DUTCH_TOPIC
     return Decision(Reply(topic_id, "\n".join(lines), None),
-                    context_topic=DANGER_TOPIC if danger else last_topic)
+                    context_topic=DANGER_TOPIC if danger else last_topic, language=code)
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@
     close: "Chat sluiten",
     exit: "Snel weg",
     danger: "In direct gevaar? Bel 112.",
+    dangerEn: "In danger? Call 112.",
     newChat: "Nieuw gesprek",
     clear: "Gesprek wissen",
     // Said before the first question (EU AI Act art. 50: people must know they talk to a machine).
@@ -115,6 +116,20 @@
       .map((b) => ({ title: b.title, payload: b.payload }));
   }
 
+  // The crisis card (bot/crisis_card.py): only tel: and https: links get through.
+  function cleanCard(card) {
+    const links = card && Array.isArray(card.links) ? card.links.filter((l) => l && isText(l.label) &&
+      isText(l.shown) && /^(tel:\+?\d+|https:\/\/[\w.-]+(\/[\w./-]*)?)$/.test(l.href)) : [];
+    if (!links.length) return null;
+    return {
+      lang: /^[a-z]{2,3}$/.test(card.lang) ? card.lang : "nl",
+      dir: card.dir === "rtl" ? "rtl" : "ltr",
+      title: isText(card.title) ? card.title : "",
+      new_window: isText(card.new_window) ? card.new_window : "",
+      links: links.map((l) => ({ label: l.label, shown: l.shown, href: l.href })),
+    };
+  }
+
   function cleanItem(item) {
     if (!item || !["user", "bot", "note"].includes(item.who) || !isText(item.text)) return null;
     return {
@@ -125,6 +140,7 @@
       rated: item.rated === "up" || item.rated === "down" ? item.rated : null,
       // The payload of the suggestion chosen: its buttons stay disabled.
       used: isText(item.used) ? item.used : null,
+      card: cleanCard(item.card),
     };
   }
 
@@ -291,8 +307,11 @@
   row.append(input, el("button", "mhc-btn mhc-send", TEXT.send, { type: "submit" }));
   form.append(el("label", "mhc-label", TEXT.inputLabel, { for: "mhc-input" }), row, count);
 
-  panel.append(head, el("p", "mhc-danger", TEXT.danger, { id: "mhc-danger" }), tools, log, status,
-    wait, alertBox, form);
+  // Always there, with tel: links, in Dutch and English.
+  const danger = el("p", "mhc-danger", null, { id: "mhc-danger" });
+  appendText(danger, TEXT.danger + " · ", true);
+  appendText(danger.appendChild(el("span", null, null, { lang: "en" })), TEXT.dangerEn, true);
+  panel.append(head, danger, tools, log, status, wait, alertBox, form);
   root.append(dock, panel);
 
   // -- transcript --------------------------------------------------------------------
@@ -326,7 +345,9 @@
       node.appendChild(choices);
     }
 
-    if (item.rate && !item.rated) {
+    if (item.card) node.appendChild(renderCard(item.card));
+
+    if (item.rate && !item.rated && !item.card) {
       const rating = el("div", "mhc-rating", null, { role: "group", "aria-label": TEXT.feedbackGroup });
       const rate = (kind) => () => {
         if (busy) {
@@ -345,6 +366,23 @@
       node.appendChild(rating);
     }
     return node;
+  }
+
+  // The help lines as large tap targets, each number also written out (a tel: link does
+  // nothing on most desktops); in the citizen's language, marked with lang.
+  function renderCard(card) {
+    const box = el("div", "mhc-card", null, card.lang === "nl" ? null : { lang: card.lang, dir: card.dir });
+    const list = el("ul", "mhc-card-list");
+    card.links.forEach((l) => {
+      const web = /^https:/.test(l.href);
+      const link = el("a", "mhc-card-link", null,
+        web ? { href: l.href, rel: "noopener noreferrer", target: "_blank" } : { href: l.href });
+      link.append(el("span", null, l.label), " ", el("bdi", "mhc-card-number", l.shown));
+      if (web && card.new_window) link.append(el("span", "mhc-sr", " (" + card.new_window + ")"));
+      list.appendChild(el("li")).appendChild(link);
+    });
+    box.append(el("p", "mhc-card-title", card.title), list);
+    return box;
   }
 
   function scrollToEnd() {
@@ -517,18 +555,23 @@
       }
       if (myEpoch !== epoch) return;
       if (!response.ok) throw new ChatError(errorText(response), response.status);
-      const replies = (Array.isArray(response.data) ? response.data : []).filter(
-        (r) => r && ((isText(r.text) && r.text.trim()) || cleanButtons(r.buttons).length)
-      );
+      // A crisis card (custom payload) goes with the answer before it.
+      const replies = [];
+      (Array.isArray(response.data) ? response.data : []).forEach((r) => {
+        const card = r && r.custom && cleanCard(r.custom.crisis_card);
+        if (card) {
+          if (replies.length) replies[replies.length - 1].card = card;
+          else replies.push({ text: "", card: card });
+        } else if (r && ((isText(r.text) && r.text.trim()) || cleanButtons(r.buttons).length)) {
+          replies.push({ text: isText(r.text) ? r.text : "", buttons: r.buttons });
+        }
+      });
       if (!replies.length) throw new ChatError(TEXT.errEmpty);
       setStatus("");
+      // Nobody in danger is asked to rate: no feedback under a crisis answer.
+      const crisis = replies.some((r) => r.card);
       replies.forEach((reply, index) => {
-        addItem({
-          who: "bot",
-          text: isText(reply.text) ? reply.text : "",
-          buttons: reply.buttons,
-          rate: rateReplies && index === replies.length - 1,
-        });
+        addItem(Object.assign(reply, { who: "bot", rate: rateReplies && !crisis && index === replies.length - 1 }));
       });
     } catch (error) {
       if (myEpoch !== epoch) return;

