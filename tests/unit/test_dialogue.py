@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from bot.dialogue import MIN_SUGGESTION_CONFIDENCE, answer_message, suggest_topics
+from bot.dialogue import MIN_SUGGESTION_CONFIDENCE, Signals, answer_message, suggest_topics
 from bot.knowledge import get_knowledge
 
 TODAY = dt.date(2026, 11, 29)
