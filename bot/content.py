@@ -307,12 +307,51 @@ def parse_content(raw: object, headings: list[str]) -> Content:
     )
 
 
+@dataclass(frozen=True)
+class DuplicateKey:
+    key: str
+    line: int
+    first_line: int
+
+
+def duplicate_keys(node: yaml.Node | None) -> list[DuplicateKey]:
+    """Keys that occur twice in one mapping, anywhere in a YAML node tree (lines 1-based).
+
+    YAML loaders silently keep the last of two equal keys: a copied topic block with
+    an existing id would replace the original without a word.
+    """
+    found: list[DuplicateKey] = []
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key_node, value_node in current.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    line = key_node.start_mark.line + 1
+                    if key_node.value in seen:
+                        found.append(DuplicateKey(str(key_node.value), line, seen[key_node.value]))
+                    else:
+                        seen[key_node.value] = line
+                stack.append(value_node)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return sorted(found, key=lambda duplicate: duplicate.line)
+
+
 def load_content(path: Path = ANSWERS_FILE) -> Content:
     """Read and check the answers file."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        raw = yaml.safe_load(text)
+        duplicates = duplicate_keys(yaml.compose(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError as error:
         raise ContentError(path.name, "invalid_yaml", f"not valid YAML: {error}") from error
+    if duplicates:
+        first = duplicates[0]
+        raise ContentError(f"line {first.line}", "duplicate_key",
+                           f"'{first.key}' occurs twice in one block (also on line {first.first_line})",
+                           key=first.key)
     return parse_content(raw, section_headings())
 
 

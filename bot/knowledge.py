@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -180,15 +180,25 @@ class Knowledge:
         return [t for t in self.content.topics.values() if t.answers_a_question]
 
 
+def _staff_check_errors(path: Path) -> list[str]:
+    """The Dutch messages of ``make check``'s errors in the answers file (bot/staff/check.py)."""
+    from bot.staff.check import answers_file_errors  # the staff tools import this module's siblings
+
+    return [str(finding) for finding in answers_file_errors(path)]
+
+
 class _ReloadingKnowledge:
     """Keeps the answers file loaded once and reloads it when the file changes.
 
-    Staff edit the YAML while the bot runs; a broken edit must not take the bot
-    down, so the last good version stays in use and the error is logged.
+    Staff edit the YAML while the bot runs. An edit goes live only when it passes the
+    same checks as ``make check`` (personal data, links, length, duplicate keys, ...);
+    otherwise the last good version stays in use and the Dutch findings are logged.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path,
+                 validate: Callable[[Path], list[str]] = _staff_check_errors) -> None:
         self._path = path
+        self._validate = validate
         self._lock = threading.Lock()
         self._mtime: float | None = None
         self._knowledge: Knowledge | None = None
@@ -200,13 +210,23 @@ class _ReloadingKnowledge:
         with self._lock:
             if self._knowledge is None or mtime != self._mtime:
                 try:
-                    self._knowledge = Knowledge(load_content(self._path))
-                    if self._mtime is not None:
-                        logger.info("Reloaded answers from %s", self._path.name)
+                    loaded = Knowledge(load_content(self._path))
                 except ContentError:
                     if self._knowledge is None:
                         raise
                     logger.exception("Kept the previous answers: %s is invalid", self._path.name)
+                else:
+                    problems = self._validate(self._path)
+                    if problems and self._knowledge is not None:
+                        logger.error("Kept the previous answers: %s does not pass make check:\n%s",
+                                     self._path.name, "\n".join(problems))
+                    else:
+                        if problems:
+                            # Nothing older to fall back on: serve it, but say so loudly.
+                            logger.error("%s does not pass make check:\n%s", self._path.name, "\n".join(problems))
+                        elif self._mtime is not None:
+                            logger.info("Reloaded answers from %s", self._path.name)
+                        self._knowledge = loaded
                 self._mtime = mtime
         return self._knowledge
 

@@ -45,10 +45,11 @@ from bot.content import (
     KIND_FORM,
     KIND_SYSTEM,
     ContentError,
+    duplicate_keys,
     parse_content,
     unknown_template_parts,
 )
-from bot.page import parse_sections
+from bot.page import parse_sections, section_headings
 from bot.pii import PUBLIC_NUMBERS, redact
 from bot.staff import readability
 
@@ -391,7 +392,7 @@ def _read_yaml(project: Project, path: Path) -> tuple[object, yaml.Node | None] 
                     "Sla het bestand op als UTF-8 (in de meeste editors: 'Opslaan als' > codering UTF-8).")
         return None
     try:
-        return yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
+        data, tree = yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark is not None else 0
@@ -401,6 +402,12 @@ def _read_yaml(project: Project, path: Path) -> tuple[object, yaml.Node | None] 
                     "Controleer rond deze regel de inspringing (alleen spaties, geen tabs), de streepjes "
                     "voor lijstjes en aanhalingstekens rond tekst met een dubbele punt (: ).", line)
         return None
+    for duplicate in duplicate_keys(tree):
+        project.add(ERROR, rel, f"regel {duplicate.line}",
+                    f"'{duplicate.key}' staat twee keer in hetzelfde blok (ook op regel {duplicate.first_line}); "
+                    "de bot zou alleen de laatste gebruiken",
+                    "Geef het gekopieerde blok een eigen naam of haal een van de twee weg.", duplicate.line)
+    return data, tree
 
 
 def _get(node: yaml.Node | None, key: str) -> yaml.Node | None:
@@ -516,7 +523,12 @@ def load_project(root: Path) -> Project:
             if stripped in project.headings:
                 project.heading_lines.setdefault(stripped, number)
 
-    loaded = _read_yaml(project, root / ANSWERS_FILE)
+    _load_answers(project, root / ANSWERS_FILE)
+    return project
+
+
+def _load_answers(project: Project, path: Path) -> None:
+    loaded = _read_yaml(project, path)
     if loaded is not None:
         project.answers = loaded[0]
         tree = loaded[1]
@@ -528,7 +540,24 @@ def load_project(root: Path) -> Project:
             if isinstance(node, yaml.MappingNode):
                 for key_node, _ in node.value:
                     target[str(key_node.value)] = _line(key_node)
-    return project
+
+
+def answers_file_errors(path: Path) -> list[Finding]:
+    """The errors ``make check`` finds in the answers file at ``path`` alone (schema, duplicate
+    keys, length, B1, links, personal data), for the running bot: an edit with any of them
+    does not go live. The page headings come from the page file beside it.
+    """
+    project = Project(root=ROOT)
+    page = path.parent / Path(PAGE_FILE).name
+    try:
+        project.headings = [section.heading for section in
+                            parse_sections(page.read_text(encoding="utf-8"))]
+    except (OSError, UnicodeDecodeError, ValueError):
+        project.headings = section_headings()
+    _load_answers(project, path)
+    check_answers_schema(project)
+    check_answers(project)
+    return [finding for finding in project.findings if finding.is_error]
 
 
 # -- checks ------------------------------------------------------------------------------

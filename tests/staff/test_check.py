@@ -348,3 +348,20 @@ def test_every_kind_of_personal_data_has_a_dutch_label():
     from bot import pii
 
     assert set(pii.PLACEHOLDERS) <= set(check.PII_KINDS_NL)
+
+
+def test_a_copied_topic_with_an_existing_id_is_an_error(project, capsys):
+    answers = project / check.ANSWERS_FILE
+    replace_in(answers, "\n  # --- Gesprek", "\n  avim:\n    title: Kopie\n    section: Volg live\n"
+               "    answer: Een gekopieerd antwoord.\n\n  # --- Gesprek")
+    code, out = run(project, capsys)
+    assert code == 1
+    finding = only(out, "'avim' staat twee keer")
+    assert f"regel {line_of(answers, 'title: Kopie') - 1}" in finding and "eigen naam" in finding
+
+
+def test_a_duplicate_key_in_a_training_file_is_an_error(project, capsys):
+    rules = project / "data/rules/avim.yml"
+    replace_in(rules, "  - intent: asylum_signals\n", "  - intent: asylum_signals\n    intent: avim\n")
+    code, out = run(project, capsys)
+    assert code == 1 and "'intent' staat twee keer" in only(out, "data/rules/avim.yml", "twee keer")

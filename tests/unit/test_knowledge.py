@@ -84,15 +84,15 @@ def test_changed_answers_file_is_reloaded_and_a_broken_one_is_ignored(tmp_path, 
     reloading = knowledge_module._ReloadingKnowledge(answers)
     assert "was Herman Bolhaar" in reloading.get().reply("rapporteur", TODAY).text
 
-    text = answers.read_text(encoding="utf-8").replace("was Herman Bolhaar", "was H. Bolhaar")
+    text = answers.read_text(encoding="utf-8").replace("was Herman Bolhaar", "was Herman Bolhaar nog")
     answers.write_text(text, encoding="utf-8")
     import os
     os.utime(answers, (1, 1))
-    assert "H. Bolhaar" in reloading.get().reply("rapporteur", TODAY).text
+    assert "Bolhaar nog" in reloading.get().reply("rapporteur", TODAY).text
 
     answers.write_text("topics: [broken", encoding="utf-8")
     os.utime(answers, (2, 2))
-    assert "H. Bolhaar" in reloading.get().reply("rapporteur", TODAY).text
+    assert "Bolhaar nog" in reloading.get().reply("rapporteur", TODAY).text
 
 
 def test_a_detail_answers_other_aspects_through_its_topic(knowledge):
@@ -104,3 +104,43 @@ def test_a_detail_answers_other_aspects_through_its_topic(knowledge):
 def test_a_detail_with_several_topics_asks_each_of_them(knowledge):
     # detection_aim is linked from police_priority and from programme; only programme links "who".
     assert knowledge.linked("detection_aim", ["who"]) == "programme_partners"
+
+
+def _edit(path, old, new, stamp):
+    import os
+
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, (stamp, stamp))
+
+
+def test_an_edit_that_fails_make_check_does_not_go_live(tmp_path, caplog):
+    answers = tmp_path / "answers.yml"
+    shutil.copy(knowledge_module.ANSWERS_FILE, answers)
+    reloading = knowledge_module._ReloadingKnowledge(answers)
+    assert "was Herman Bolhaar" in reloading.get().reply("rapporteur", TODAY).text
+
+    # Personal data in an answer: valid YAML and a valid schema, but make check refuses it.
+    _edit(answers, "was Herman Bolhaar", "was Herman Bolhaar (bel hem op 06-12345678)", 1)
+    with caplog.at_level("ERROR"):
+        text = reloading.get().reply("rapporteur", TODAY).text
+    assert "06-12345678" not in text and "was Herman Bolhaar" in text
+    assert "persoonlijke gegevens" in caplog.text and "Kept the previous answers" in caplog.text
+
+    # Fixed again: the next edit goes live.
+    _edit(answers, " (bel hem op 06-12345678)", "", 2)
+    _edit(answers, "was Herman Bolhaar", "was Herman Bolhaar nog", 3)
+    assert "Bolhaar nog" in reloading.get().reply("rapporteur", TODAY).text
+
+
+def test_a_copied_topic_block_with_an_existing_id_does_not_go_live(tmp_path, caplog):
+    answers = tmp_path / "answers.yml"
+    shutil.copy(knowledge_module.ANSWERS_FILE, answers)
+    reloading = knowledge_module._ReloadingKnowledge(answers)
+    original = reloading.get().reply("avim", TODAY).text
+    copy = "\n  avim:\n    title: Kopie\n    section: Volg live\n    answer: Een gekopieerd antwoord.\n"
+    _edit(answers, "\n  # --- Gesprek", copy + "\n  # --- Gesprek", 1)
+    with caplog.at_level("ERROR"):
+        assert reloading.get().reply("avim", TODAY).text == original
+    assert "twice" in caplog.text or "twee keer" in caplog.text
