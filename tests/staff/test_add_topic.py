@@ -60,13 +60,18 @@ def is_subsequence(original: list[str], edited: list[str]) -> bool:
     return all(any(line == candidate for candidate in remaining) for line in original)
 
 
+# A group no shipped file and no topic staff add with `make nieuw-onderwerp` (group
+# "extra" by default) will have: the test must not depend on what staff added.
+NEW_GROUP = "toetsgroep"
+
+
 def test_adds_a_topic_in_the_house_format(project, capsys):
     before = {rel: (project / rel).read_text(encoding="utf-8").splitlines()
               for rel in (check.DOMAIN_FILE, check.ANSWERS_FILE, check.HELDOUT_FILE)}
-    assert add_topic.main(arguments(project)) == 0
+    assert add_topic.main(arguments(project, groep=NEW_GROUP)) == 0
     out = capsys.readouterr().out
     assert f"Onderwerp '{TOPIC_ID}' toegevoegd" in out
-    assert "data/nlu/extra.yml: 16 voorbeeldvragen (nieuw bestand)" in out
+    assert f"data/nlu/{NEW_GROUP}.yml: 16 voorbeeldvragen (nieuw bestand)" in out
     assert "Controle: Alles in orde" in out and "make run" in out and "make train" in out
 
     # Only insertions: every comment and line of the existing files is kept, in order.
@@ -76,15 +81,15 @@ def test_adds_a_topic_in_the_house_format(project, capsys):
     domain_text = (project / check.DOMAIN_FILE).read_text(encoding="utf-8")
     domain = yaml.safe_load(domain_text)
     assert domain["intents"][-1] == TOPIC_ID
-    assert "# Topic group 'extra'" in domain_text.split("\nslots:")[0]
+    assert f"# Topic group '{NEW_GROUP}'" in domain_text.split("\nslots:")[0]
 
-    nlu_text = (project / "data/nlu/extra.yml").read_text(encoding="utf-8")
+    nlu_text = (project / f"data/nlu/{NEW_GROUP}.yml").read_text(encoding="utf-8")
     assert nlu_text.startswith("# ") and 'version: "3.1"' in nlu_text
     nlu = yaml.safe_load(nlu_text)["nlu"]
     assert nlu[0]["intent"] == TOPIC_ID
     assert [line[2:] for line in nlu[0]["examples"].splitlines()] == EXAMPLES
 
-    rules = yaml.safe_load((project / "data/rules/extra.yml").read_text(encoding="utf-8"))["rules"]
+    rules = yaml.safe_load((project / f"data/rules/{NEW_GROUP}.yml").read_text(encoding="utf-8"))["rules"]
     assert rules == [{"rule": f"answer {TOPIC_ID}",
                       "steps": [{"intent": TOPIC_ID}, {"action": "action_answer"}]}]
 
@@ -103,7 +108,23 @@ def test_adds_a_topic_in_the_house_format(project, capsys):
     assert check.main(["--project-dir", str(project)]) == 0
 
 
+def test_the_default_group_is_extra_whether_staff_already_added_to_it_or_not(project, capsys):
+    extra = project / "data/nlu/extra.yml"
+    assert add_topic.main(arguments(project)) == 0
+    assert TOPIC_ID in [block["intent"] for block in yaml.safe_load(extra.read_text(encoding="utf-8"))["nlu"]]
+    # A second topic, as staff would add later: the existing group file is extended.
+    second = arguments(project, id="second_topic", titel="Nog een onderwerp",
+                       voorbeelden=[f"tweede vraag nummer {number} over iets anders" for number in range(16)],
+                       toetsvragen=["een toetsvraag over het tweede onderwerp"])
+    assert add_topic.main(second) == 0
+    assert "(nieuw bestand)" not in capsys.readouterr().out.split("second_topic")[-1]
+    intents = [block["intent"] for block in yaml.safe_load(extra.read_text(encoding="utf-8"))["nlu"]]
+    assert intents[-2:] == [TOPIC_ID, "second_topic"]
+    assert check.main(["--project-dir", str(project)]) == 0
+
+
 def test_an_existing_group_gets_the_intent_next_to_its_own(project, capsys):
+    extra_before = snapshot(project).get("data/nlu/extra.yml")
     assert add_topic.main(arguments(project, groep="avim", sectie="8")) == 0
     intents = yaml.safe_load((project / check.DOMAIN_FILE).read_text(encoding="utf-8"))["intents"]
     assert intents[intents.index("asylum_signals") + 1] == TOPIC_ID
@@ -112,7 +133,7 @@ def test_an_existing_group_gets_the_intent_next_to_its_own(project, capsys):
     rules = (project / "data/rules/avim.yml").read_text(encoding="utf-8")
     assert rules.endswith(f"\n\n- rule: answer {TOPIC_ID}\n  steps:\n  - intent: {TOPIC_ID}\n"
                           "  - action: action_answer\n")
-    assert not (project / "data/nlu/extra.yml").exists()
+    assert snapshot(project).get("data/nlu/extra.yml") == extra_before
     topic = yaml.safe_load((project / check.ANSWERS_FILE).read_text(encoding="utf-8"))["topics"][TOPIC_ID]
     assert topic["section"].startswith("Afdeling Vreemdelingenpolitie")
 
