@@ -20,8 +20,8 @@ ANSWERS_FILE = CONTENT_DIR / "answers.yml"
 
 PHASES = ("before", "on_the_day", "after")
 # Aspects of a topic a citizen can ask about: a topic links an aspect to the topic
-# (often a `detail`) that answers it, so "en waarom?" or "over welke periode gaat
-# de Dadermonitor?" reach one fact. `only` answers "alleen ...?" misconceptions.
+# (often a `detail`) that answers it, so a follow-up asking why, or a question about
+# the years a monitor covers, reaches one fact. `only` answers "alleen ...?" misconceptions.
 ASPECT_KEYS = ("where", "when", "who", "more", "why", "count", "period", "money", "only")
 # Kinds of claim a yes/no question can make that a topic's `checks` can confirm or correct.
 CHECK_KINDS = ("year", "number", "place", "role", "country")
