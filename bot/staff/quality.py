@@ -16,6 +16,12 @@ make a test sentence look recognised. Writes into ``--out``:
 
 Exit code 1 when an intent's F1 is below ``--min-f1``, or accuracy or macro-F1 is
 below ``--min-accuracy`` / ``--min-macro-f1``; the summary names them.
+
+The result is also compared with the baseline of the shipped data
+(``bot/staff/quality_baseline.json``): an intent whose F1 dropped by more than
+``BASELINE_TOLERANCE``, or an accuracy drop of more than that, is named with its Dutch
+title and fails the run too, so staff can tell "I made it worse" from "it was already
+so". ``--basislijn-opslaan`` stores the current result as the new baseline.
 ``--resultaten DIR`` re-uses the Rasa output of an earlier run instead of training.
 """
 from __future__ import annotations
@@ -42,6 +48,10 @@ from bot.training_data import training_examples
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = Path("reports/kwaliteit")
+BASELINE_FILE = Path(__file__).with_name("quality_baseline.json")
+# A drop smaller than this is noise between runs on slightly different data (the
+# folds change when sentences are added); larger drops are reported.
+BASELINE_TOLERANCE = 0.03
 TOP_PAIRS = 10
 EXAMPLES_PER_PAIR = 3
 # Keys of Rasa's intent_report.json that are averages, not intents.
@@ -275,6 +285,47 @@ def confusion_chart(rasa_out: Path, path: Path, folds: int) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class Drop:
+    intent: str
+    before: float
+    now: float
+
+
+def save_baseline(path: Path, scores: Sequence[IntentScore], accuracy: float, macro_f1: float, folds: int) -> None:
+    data = {"measured": time.strftime("%Y-%m-%d"), "folds": folds,
+            "sentences": sum(s.support for s in scores), "accuracy": round(accuracy, 4),
+            "macro_f1": round(macro_f1, 4), "intents": {s.intent: round(s.f1, 4) for s in scores}}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def compare_with_baseline(baseline: dict, scores: Sequence[IntentScore], accuracy: float,
+                          tolerance: float = BASELINE_TOLERANCE) -> list[Drop]:
+    """Intents (and "nauwkeurigheid" for accuracy) that fell more than ``tolerance`` below the baseline.
+
+    An intent that is new since the baseline has nothing to drop from.
+    """
+    before = baseline.get("intents") or {}
+    drops = [Drop(s.intent, float(before[s.intent]), s.f1) for s in scores
+             if s.intent in before and float(before[s.intent]) - s.f1 > tolerance]
+    if "accuracy" in baseline and float(baseline["accuracy"]) - accuracy > tolerance:
+        drops.insert(0, Drop("nauwkeurigheid", float(baseline["accuracy"]), accuracy))
+    return drops
+
+
+def dutch_titles(project_dir: Path) -> dict[str, str]:
+    """Intent -> the title staff know it by (answers.yml), as far as the file can be read."""
+    try:
+        from bot.content import load_content
+
+        content = load_content(project_dir / "bot" / "content" / "answers.yml")
+    except (OSError, ValueError):
+        return {}
+    titles = {topic_id: topic.title for topic_id, topic in content.topics.items()}
+    titles.update({intent: "Vervolgvraag" for intent in content.followups})
+    return titles
+
+
 def _md(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
@@ -353,6 +404,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--project-dir", type=Path, default=ROOT, help="map van het project")
     parser.add_argument("--resultaten", type=Path, default=None,
                         help="gebruik de Rasa-uitvoer van een eerdere run in deze map (niets trainen)")
+    parser.add_argument("--basislijn", type=Path, default=BASELINE_FILE,
+                        help="de vergelijking: de uitslag op de meegeleverde gegevens")
+    parser.add_argument("--basislijn-opslaan", action="store_true",
+                        help="sla deze uitslag op als nieuwe basislijn (voor ontwikkelaars, na een bewuste wijziging)")
     args = parser.parse_args(argv)
     if args.folds < 2:
         print("--folds moet minstens 2 zijn.", file=sys.stderr)
@@ -386,13 +441,37 @@ def main(argv: list[str] | None = None) -> int:
         print("Meest verwisseld: " + "; ".join(f"{p.intent} → {p.predicted} ({p.count}x)" for p in pairs[:3]))
     print(f"Rapport: {out / 'kwaliteit.md'}" + (f", grafiek: {out / 'verwarringsmatrix.png'}" if chart else ""))
     failed = False
+    if args.basislijn_opslaan:
+        save_baseline(args.basislijn, scores, accuracy, macro_f1, args.folds)
+        print(f"Basislijn opgeslagen in {args.basislijn}.")
+    elif args.basislijn.exists():
+        try:
+            baseline = json.loads(args.basislijn.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            print(f"De basislijn {args.basislijn} is niet te lezen ({error}); er is niet vergeleken.")
+        else:
+            drops = compare_with_baseline(baseline, scores, accuracy)
+            titles = dutch_titles(args.project_dir.resolve())
+            if drops:
+                print(f"Slechter dan de basislijn van {baseline.get('measured', '?')} (meer dan "
+                      f"{nl_number(BASELINE_TOLERANCE)} lager): "
+                      + "; ".join(f"{titles.get(d.intent, d.intent)} ({d.intent}): {nl_number(d.before)} → "
+                                  f"{nl_number(d.now)}" for d in drops)
+                      + ". Kijk welke voorbeeldvragen u bij deze onderwerpen of hun verwarde buren heeft "
+                        "toegevoegd of veranderd.")
+                failed = True
+            else:
+                print(f"Niet slechter dan de basislijn van {baseline.get('measured', '?')} "
+                      f"(nauwkeurigheid toen {nl_number(float(baseline.get('accuracy', 0)))}).")
     if accuracy < args.min_accuracy or macro_f1 < args.min_macro_f1:
         print(f"Onder de grens: nauwkeurigheid moet minstens {nl_number(args.min_accuracy)} zijn en "
               f"gemiddelde F1 minstens {nl_number(args.min_macro_f1)}.")
         failed = True
     if weak:
+        titles = dutch_titles(args.project_dir.resolve())
         print(f"Onder de grens van F1 {nl_number(args.min_f1)}: "
-              + ", ".join(f"{s.intent} ({nl_number(s.f1)})" for s in weak)
+              + ", ".join(f"{titles[s.intent] + ' (' + s.intent + ')' if s.intent in titles else s.intent} "
+                          f"{nl_number(s.f1)}" for s in weak)
               + ". Voeg voor deze onderwerpen voorbeeldvragen toe die ze duidelijk van de verwarde "
                 "onderwerpen onderscheiden, en meet opnieuw.")
         failed = True
