@@ -47,12 +47,17 @@ $(VENV)/.installed: requirements.txt requirements.lock
 	$(PY) -m pip install --quiet -r requirements.txt -c requirements.lock
 	@touch $@
 
+# Test and lint tools: only for make test / make lint, never in the run-time install.
+$(VENV)/.dev: $(VENV)/.installed requirements-dev.txt requirements.lock
+	$(PY) -m pip install --quiet -r requirements-dev.txt -c requirements.lock
+	@touch $@
+
 $(VENV)/.spacy: $(VENV)/.installed bot/nlp.py
 	$(PY) -m bot.nlp
 	@touch $@
 
 # Browser tests drive Debian's Chromium; nothing is downloaded by Playwright.
-$(VENV)/.chromium: $(VENV)/.installed
+$(VENV)/.chromium: $(VENV)/.dev
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
@@ -86,10 +91,10 @@ shell: $(MODEL)
 validate-deploy: $(VENV)/.nginx
 	$(PY) scripts/validate_deploy.py
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check bot actions tests scripts
 
-test: $(MODEL) $(VENV)/.chromium $(VENV)/.nginx lint check validate-deploy
+test: $(MODEL) $(VENV)/.dev $(VENV)/.chromium $(VENV)/.nginx lint check validate-deploy
 	$(RASA) data validate --fail-on-warnings --quiet
 	$(VENV)/bin/pytest
 	$(RASA) test nlu --nlu tests/nlu --model $(MODEL) --out reports/nlu-heldout --quiet
