@@ -96,13 +96,19 @@ def test_a_long_question_is_warned_about_before_the_limit_and_never_cut(chat: Ch
     assert sent == ["Wanneer is het debat?"]
 
 
-def test_a_slow_reply_says_so_after_3_seconds_and_the_answer_still_comes(chat: Chat,
-                                                                         page) -> None:
+def _ask_with_the_reply_held(chat: Chat, page) -> list[Any]:
+    """Sends a question whose request the test holds back; returns the held route."""
     held: list[Any] = []
     page.route(WEBHOOK, lambda route: held.append(route), times=1)
     chat.load().open()
     chat.input.fill("Wanneer is het debat?")
     chat.input.press("Enter")
+    return held
+
+
+def test_a_slow_reply_says_so_after_3_seconds_and_the_answer_still_comes(chat: Chat,
+                                                                         page) -> None:
+    held = _ask_with_the_reply_held(chat, page)
     cancel = chat.button("Annuleren")
     page.wait_for_timeout(2000)
     assert SLOW not in page.get_by_role("status").inner_text()
@@ -118,11 +124,7 @@ def test_a_slow_reply_says_so_after_3_seconds_and_the_answer_still_comes(chat: C
 
 
 def test_waiting_can_be_cancelled_and_the_question_is_kept(chat: Chat, page) -> None:
-    held: list[Any] = []
-    page.route(WEBHOOK, lambda route: held.append(route), times=1)
-    chat.load().open()
-    chat.input.fill("Wanneer is het debat?")
-    chat.input.press("Enter")
+    held = _ask_with_the_reply_held(chat, page)
     cancel = chat.button("Annuleren")
     cancel.wait_for(timeout=5000)
     cancel.focus()
