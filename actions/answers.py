@@ -25,6 +25,8 @@ from bot.languages import warm_up
 
 LAST_TOPIC_SLOT = "last_topic"
 PERSONAL_DATA_NOTICE_TOPIC = "personal_data_notice"
+# The key of the answer's links in the custom payload (the widget reads it).
+LINKS_KEY = "links"
 
 # The action server imports this module at start-up: load language models there (0.3 s).
 warm_up()
@@ -43,12 +45,26 @@ def _crisis_card(decision: Decision) -> dict[str, Any] | None:
     return crisis_message(decision.language)
 
 
+def _custom(decision: Decision) -> dict[str, Any] | None:
+    """The custom payload of an answer: the crisis card and the answer's links, if any.
+
+    ``links`` (bot/knowledge.py: Reply.links) lets the widget show the links of the
+    answer and of its "Bron:" line; the text itself stays plain for other clients.
+    """
+    custom = dict(_crisis_card(decision) or {})
+    links = decision.reply.links_payload()
+    if links:
+        custom[LINKS_KEY] = links
+    return custom or None
+
+
 def _send(dispatcher: CollectingDispatcher, tracker: Tracker, decision: Decision,
           last_topic: str | None, today: dt.date) -> list[dict[str, Any]]:
     buttons = [{"title": s.title, "payload": s.payload} for s in decision.buttons]
-    # The card travels with the answer (one bot event); the text keeps the numbers.
+    # The card and the links travel with the answer (one bot event); the text keeps the
+    # numbers and the sites' names.
     dispatcher.utter_message(text=decision.reply.full_text, buttons=buttons or None,
-                             json_message=_crisis_card(decision))
+                             json_message=_custom(decision))
     if needs_personal_data_notice(tracker.events):
         dispatcher.utter_message(text=get_knowledge().reply(PERSONAL_DATA_NOTICE_TOPIC, today).text)
     if decision.context_topic == last_topic:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.page import CONTENT_DIR, section_headings
+from bot.page import CONTENT_DIR, LINK_HOSTS, section_headings
 
 ANSWERS_FILE = CONTENT_DIR / "answers.yml"
 
@@ -43,6 +43,118 @@ TEMPLATE_VALUES: dict[str, tuple[str, ...]] = {"message_too_long": ("limit",),
                                                "too_many_requests": ("seconds",)}
 
 
+# -- links in answers -------------------------------------------------------------------
+# An answer may hold links written as in Markdown: "[comensha.nl](https://www.comensha.nl)"
+# or "[0900-8844](tel:09008844)". Only https to a host of LINK_HOSTS and tel: with the
+# number that is also written in the link's words; `make check` explains every other
+# link (bot/staff/check.py). Clients read the answer as plain text (see render_links),
+# the chat widget gets the links beside it (Reply.links in bot/knowledge.py).
+LINK_PATTERN = re.compile(r"\[([^\[\]\n]*)\]\(([^()\s]*)\)")
+_HTTPS_LINK = re.compile(r"https://([a-z0-9.-]+)(/[\w./-]*)?")
+_TEL_LINK = re.compile(r"tel:(\+?\d{3,15})")
+# A list item of an answer: a line that starts with "- " (written in a `|` block).
+LIST_ITEM = "- "
+
+
+@dataclass(frozen=True)
+class Link:
+    """One link of an answer (or of its source line)."""
+
+    # The words shown as the link.
+    text: str
+    href: str
+    # What stands in the plain text in its place: the words, plus the site when they do
+    # not name it ("de website van de Tweede Kamer (tweedekamer.nl)").
+    plain: str
+
+    def as_payload(self) -> dict[str, str]:
+        return {"text": self.text, "plain": self.plain, "href": self.href}
+
+
+def link_problem(text: str, href: str) -> str | None:
+    """Why a link of an answer may not be shown as a link; None when it may.
+
+    Stable codes for bot.staff.check: ``empty`` (no words), ``scheme`` (not https: or
+    tel:), ``http`` (http: instead of https:), ``malformed``, ``host`` (not in
+    LINK_HOSTS), ``tel_digits`` (the words do not show the number dialled).
+    """
+    if not text.strip():
+        return "empty"
+    scheme = href.split(":", 1)[0].lower() if ":" in href else ""
+    if scheme == "tel":
+        number = _TEL_LINK.fullmatch(href)
+        if not number:
+            return "malformed"
+        if re.sub(r"\D", "", text) != re.sub(r"\D", "", number.group(1)):
+            return "tel_digits"
+        return None
+    if scheme == "http":
+        return "http"
+    if scheme != "https":
+        return "scheme" if re.fullmatch(r"[a-z][a-z0-9+.-]*", scheme) else "malformed"
+    web = _HTTPS_LINK.fullmatch(href)
+    if not web or ".." in web.group(1) or "." not in web.group(1):
+        return "malformed"
+    if web.group(1) not in LINK_HOSTS:
+        return "host"
+    return None
+
+
+def _plain(text: str, href: str) -> str:
+    if href.startswith("tel:"):
+        return text
+    site = href.removeprefix("https://").removeprefix("www.").rstrip("/")
+    return text if site.lower() in text.lower() else f"{text} ({site})"
+
+
+def render_links(markup: str) -> tuple[str, tuple[Link, ...]]:
+    """The plain text of an answer and its links, in order.
+
+    A safe link becomes its ``plain`` words; an unsafe one (which ``make check``
+    refuses) only its words, and no link.
+    """
+    links: list[Link] = []
+
+    def replace(match: re.Match[str]) -> str:
+        text, href = " ".join(match.group(1).split()), match.group(2)
+        if link_problem(text, href):
+            return text
+        link = Link(text, href, _plain(text, href))
+        links.append(link)
+        return link.plain
+
+    return LINK_PATTERN.sub(replace, markup), tuple(links)
+
+
+def shown_text(markup: str) -> str:
+    """An answer as the chat shows it, each link as its words: what readability is measured on
+    (a site in brackets after the words is a reference, not a longer sentence)."""
+    return LINK_PATTERN.sub(lambda match: " ".join(match.group(1).split()), markup)
+
+
+def plain_text(markup: str) -> str:
+    """What clients that read only text get for an answer written with links."""
+    return render_links(markup)[0]
+
+
+def answer_lines(value: str) -> str:
+    """An answer's text with its whitespace tidied: lines of prose joined by spaces, as
+    YAML folds them, but every list item ("- ...") on a line of its own. An indented
+    line after an item continues it; a line after the list that is not indented starts
+    a new line of prose."""
+    lines: list[str] = []
+    for raw in value.splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        item = line.startswith(LIST_ITEM)
+        if lines and not item and (not lines[-1].startswith(LIST_ITEM) or raw[:1].isspace()):
+            lines[-1] = f"{lines[-1]} {line}"
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
 class ContentError(ValueError):
     """The answers file is not usable; the message says where and why.
 
@@ -63,7 +175,7 @@ class Topic:
     topic_id: str
     title: str
     kind: str
-    # One text, or one per debate phase (see PHASES).
+    # One text, or one per debate phase (see PHASES): the plain text citizens read.
     answer: str | Mapping[str, str]
     section: str | None = None
     source: str | None = None
@@ -74,6 +186,9 @@ class Topic:
     checks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # "ja" when a plain yes/no question about this topic is answered with yes.
     yes_no: str | None = None
+    # The answer as written, with its links ("[tekst](https://...)"); same shape as
+    # `answer`. None when it has no links.
+    markup: str | Mapping[str, str] | None = None
 
     @property
     def is_date_dependent(self) -> bool:
@@ -160,7 +275,13 @@ def _date(value: object, where: str) -> dt.date:
         raise ContentError(where, "not_a_date", f"not a date (YYYY-MM-DD): {value!r}") from error
 
 
+def _answer(value: object, where: str) -> str:
+    _text(value, where)
+    return answer_lines(str(value))
+
+
 def _parse_answer(value: object, where: str) -> str | dict[str, str]:
+    """The answer as written (with its links and list lines); see ``plain_answer``."""
     if isinstance(value, Mapping):
         missing = [phase for phase in PHASES if phase not in value]
         extra = [key for key in value if key not in PHASES]
@@ -171,8 +292,14 @@ def _parse_answer(value: object, where: str) -> str | dict[str, str]:
                 f" (missing: {missing}, unknown: {extra})",
                 missing=missing, unknown=extra,
             )
-        return {phase: _text(value[phase], f"{where}.{phase}") for phase in PHASES}
-    return _text(value, where)
+        return {phase: _answer(value[phase], f"{where}.{phase}") for phase in PHASES}
+    return _answer(value, where)
+
+
+def _plain_answer(markup: str | Mapping[str, str]) -> str | dict[str, str]:
+    if isinstance(markup, str):
+        return plain_text(markup)
+    return {phase: plain_text(text) for phase, text in markup.items()}
 
 
 def _parse_topic(topic_id: str, raw: object, headings: list[str]) -> Topic:
@@ -197,11 +324,14 @@ def _parse_topic(topic_id: str, raw: object, headings: list[str]) -> Topic:
     elif kind not in (KIND_CONVERSATION, KIND_SYSTEM):
         raise ContentError(f"{where}.kind", "unknown_kind", f"unknown kind {kind!r}", kind=kind)
     related = {key: str(raw[key]) for key in ASPECT_KEYS if key in raw}
+    markup = _parse_answer(_require(raw, "answer", where), f"{where}.answer")
+    answer = _plain_answer(markup)
     return Topic(
         topic_id=topic_id,
         title=_text(_require(raw, "title", where), f"{where}.title"),
         kind=kind,
-        answer=_parse_answer(_require(raw, "answer", where), f"{where}.answer"),
+        answer=answer,
+        markup=markup if markup != answer else None,
         section=section,
         source=source,
         related=related,

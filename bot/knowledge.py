@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from bot.content import ANSWERS_FILE, Content, ContentError, Topic, load_content
+from bot.content import ANSWERS_FILE, Content, ContentError, Link, Topic, load_content, render_links
 from bot.debate import debate_phase
+from bot.page import INTRO_ANCHOR, section_anchor
 from bot.questions import name_score
 
 logger = logging.getLogger(__name__)
@@ -29,11 +30,19 @@ class Reply:
     text: str
     # Where the answer comes from, already phrased for the citizen; None for small talk.
     source_line: str | None
+    # The links of `text` and the source line, in order (bot/content.py: Link). `text`
+    # stays plain text; the chat widget gets these beside it and makes each `plain`
+    # span of the text a link.
+    links: tuple[Link, ...] = ()
 
     @property
     def full_text(self) -> str:
         # One newline: Rasa splits a text on blank lines into separate messages.
         return f"{self.text}\n{self.source_line}" if self.source_line else self.text
+
+    def links_payload(self) -> list[dict[str, str]]:
+        """The links as the widget reads them from the custom payload (key ``links``)."""
+        return [link.as_payload() for link in self.links]
 
 
 @dataclass(frozen=True)
@@ -70,29 +79,54 @@ class Knowledge:
             return f"Bron: {topic.source}."
         return None
 
+    def source_link(self, topic: Topic) -> Link | None:
+        """The words of the source line that link to the topic's section of the web page."""
+        if not topic.section:
+            return None
+        if topic.section == self.content.intro_heading:
+            return Link("inleiding", f"/#{INTRO_ANCHOR}", "inleiding")
+        words = f"onderdeel ‘{topic.section}’"
+        return Link(words, f"/#{section_anchor(topic.section)}", words)
+
+    def _version(self, answer: str | Mapping[str, str], today: dt.date) -> str:
+        if isinstance(answer, str):
+            return answer
+        return answer[debate_phase(today, self.content.debate_date)]
+
     def answer_text(self, topic_id: str, today: dt.date) -> str:
+        """The plain text of a topic's answer on ``today``."""
+        return self._version(self.content.topic(topic_id).answer, today)
+
+    def answer_with_links(self, topic_id: str, today: dt.date) -> tuple[str, tuple[Link, ...]]:
+        """The plain text of a topic's answer on ``today`` and the links in it."""
         topic = self.content.topic(topic_id)
-        if isinstance(topic.answer, str):
-            return topic.answer
-        return topic.answer[debate_phase(today, self.content.debate_date)]
+        if topic.markup is None:
+            return self.answer_text(topic_id, today), ()
+        return render_links(self._version(topic.markup, today))
 
     def reply(self, topic_id: str, today: dt.date, verdict: str | None = None) -> Reply:
         """The answer for a topic as it reads on ``today``; ``verdict`` ("ja"/"nee") leads it."""
-        text = self.answer_text(topic_id, today)
+        text, links = self.answer_with_links(topic_id, today)
         if verdict:
             text = f"{verdict.capitalize()}. {text}"
-        return Reply(topic_id, text, self.source_line(self.content.topic(topic_id)))
+        topic = self.content.topic(topic_id)
+        source = self.source_link(topic)
+        return Reply(topic_id, text, self.source_line(topic), links + ((source,) if source else ()))
 
     def combined_reply(self, topic_ids: Sequence[str], today: dt.date) -> Reply:
         """Several answers in one message (two questions, or a comparison), one source line."""
         topics = [self.content.topic(topic_id) for topic_id in topic_ids]
-        text = "\n".join(self.answer_text(topic_id, today) for topic_id in topic_ids)
+        parts = [self.answer_with_links(topic_id, today) for topic_id in topic_ids]
+        text = "\n".join(part_text for part_text, _ in parts)
+        links = [link for _, part_links in parts for link in part_links]
         sources = list(dict.fromkeys(line for line in map(self.source_line, topics) if line))
         if len(sources) > 1:
             source_line = "Bron: " + "; ".join(line.removeprefix("Bron: ").rstrip(".") for line in sources) + "."
         else:
             source_line = sources[0] if sources else None
-        return Reply(topic_ids[-1], text, source_line)
+        if source_line:
+            links.extend(dict.fromkeys(link for link in map(self.source_link, topics) if link))
+        return Reply(topic_ids[-1], text, source_line, tuple(links))
 
     def linked(self, topic_id: str, aspects: Iterable[str]) -> str | None:
         """The first topic ``topic_id`` links for one of ``aspects``, if any.

@@ -59,11 +59,27 @@ def section_anchor(heading: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "sectie"
 
 
+# The sites the page and the answers may link to (https only, exactly these hosts):
+# the page's link phrases below and the `[tekst](https://...)` links of answers.yml
+# (bot/content.py renders them, `make check` refuses any other host).
+LINK_HOSTS = frozenset({
+    "www.tweedekamer.nl",
+    "debatdirect.tweedekamer.nl",
+    "www.nationaalrapporteur.nl",
+    "www.comensha.nl",
+    "www.meldmisdaadanoniem.nl",
+    "www.politie.nl",
+    "www.nlarbeidsinspectie.nl",
+    "www.kindertelefoon.nl",
+})
+# The id of the page's main content, which holds the title and introduction (bot/web.py):
+# where a link to the introduction leads.
+INTRO_ANCHOR = "inhoud"
+
 # Link phrases of the page copy and where they lead. The copied page names no
 # addresses, so each goes to the home page of the site meant: a deeper address is
 # added only when it is certain (never guessed). https only, hosts from LINK_HOSTS;
 # tests/unit/test_page.py checks both.
-LINK_HOSTS = frozenset({"www.tweedekamer.nl", "debatdirect.tweedekamer.nl"})
 PAGE_LINKS: dict[str, tuple[str, str]] = {
     # phrase: (address, where it leads when the phrase does not say so, for screen readers)
     "via deze link": ("https://www.tweedekamer.nl/", "website van de Tweede Kamer"),

@@ -40,7 +40,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 from bot.input_guard import SENDER_PATTERN
-from bot.page import PAGE_LINKS, Section, load_sections
+from bot.page import INTRO_ANCHOR, PAGE_LINKS, Section, load_sections
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC_DIR = ROOT / "web"
@@ -219,7 +219,7 @@ def render_page(sections: Sequence[Section], *, endpoint: str = WIDGET_ENDPOINT,
     first, rest = sections[0], sections[1:]
     body: list[str] = [f"<h1>{html.escape(first.title)}</h1>"]
     body.extend(_paragraph_html(p) for p in first.paragraphs)
-    used_ids = {"inhoud"}
+    used_ids = {INTRO_ANCHOR}
     for section in rest:
         anchor, number = section.anchor, 2
         while anchor in used_ids:
@@ -243,12 +243,12 @@ def render_page(sections: Sequence[Section], *, endpoint: str = WIDGET_ENDPOINT,
   data-max-chars="{_attr(max_chars)}" data-timeout-ms="{_attr(timeout_ms)}"></script>
 </head>
 <body>
-<a class="skip-link" href="#inhoud">Direct naar de inhoud</a>
+<a class="skip-link" href="#{INTRO_ANCHOR}">Direct naar de inhoud</a>
 <nav class="exit-bar" aria-label="Snel weg"><a class="quick-exit" href="{_attr(exit_url)}"
   rel="noreferrer" data-quick-exit>Snel weg</a></nav>
 <header class="site-header"><p>Tweede Kamer der Staten-Generaal</p>
 <p class="safe-browsing">{html.escape(SAFE_BROWSING_TEXT)}</p></header>
-<main id="inhoud" tabindex="-1">
+<main id="{INTRO_ANCHOR}" tabindex="-1">
 <article>
 {content}
 </article>

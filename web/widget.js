@@ -116,10 +116,21 @@
       .map((b) => ({ title: b.title, payload: b.payload }));
   }
 
-  // The crisis card (bot/crisis_card.py): only tel: and https: links get through.
+  // Only tel: and https: links get through, whatever the server (or storage) says.
+  const SAFE_HREF = /^(tel:\+?\d+|https:\/\/[\w.-]+(\/[\w./-]*)?)$/;
+
+  // The links of an answer (custom payload "links", bot/knowledge.py): each "plain" span
+  // of the text is shown as a link with the words "text". Besides tel: and https:, only
+  // a section of this page ("/#id", the "Bron:" line).
+  function cleanLinks(links) {
+    return Array.isArray(links) ? links.filter((l) => l && isText(l.text) && isText(l.plain) && l.plain &&
+      (SAFE_HREF.test(l.href) || /^\/#[\w-]+$/.test(l.href))).map((l) => ({ text: l.text, plain: l.plain, href: l.href })) : [];
+  }
+
+  // The crisis card (bot/crisis_card.py).
   function cleanCard(card) {
     const links = card && Array.isArray(card.links) ? card.links.filter((l) => l && isText(l.label) &&
-      isText(l.shown) && /^(tel:\+?\d+|https:\/\/[\w.-]+(\/[\w./-]*)?)$/.test(l.href)) : [];
+      isText(l.shown) && SAFE_HREF.test(l.href)) : [];
     if (!links.length) return null;
     return {
       lang: /^[a-z]{2,3}$/.test(card.lang) ? card.lang : "nl",
@@ -141,6 +152,7 @@
       // The payload of the suggestion chosen: its buttons stay disabled.
       used: isText(item.used) ? item.used : null,
       card: cleanCard(item.card),
+      links: cleanLinks(item.links),
     };
   }
 
@@ -209,9 +221,18 @@
   );
 
   function linkFor(raw) {
-    if (/^https?:/i.test(raw)) return { href: webUrl(raw), external: true };
-    if (/^[+\d]/.test(raw)) return { href: "tel:" + raw.replace(/[^\d+]/g, ""), external: false };
-    return { href: webUrl("https://" + raw.toLowerCase()), external: true };
+    if (/^https?:/i.test(raw)) return webUrl(raw);
+    if (/^[+\d]/.test(raw)) return "tel:" + raw.replace(/[^\d+]/g, "");
+    return webUrl("https://www." + raw.toLowerCase().replace(/^www\./, ""));
+  }
+
+  // A web link opens in a new window and says so to screen readers.
+  function anchor(href, text) {
+    const external = /^https?:/.test(href);
+    const node = el("a", "mhc-link", text,
+      external ? { href: href, rel: "noopener noreferrer", target: "_blank" } : { href: href });
+    if (external) node.appendChild(el("span", "mhc-sr", TEXT.newWindow));
+    return node;
   }
 
   // Plain text, except http(s) addresses, the help lines (tel: links) and the named
@@ -222,18 +243,40 @@
     if (withLinks) {
       for (const match of text.matchAll(LINK_PATTERN)) {
         const raw = /^https?:/i.test(match[0]) ? match[0].replace(/[.,;:!?)\]'"’]+$/, "") : match[0];
-        const link = linkFor(raw);
-        if (!link.href || match.index < last) continue;
+        const href = linkFor(raw);
+        if (!href || match.index < last) continue;
         parent.appendChild(document.createTextNode(text.slice(last, match.index)));
-        const attributes = { href: link.href };
-        if (link.external) Object.assign(attributes, { rel: "noopener noreferrer", target: "_blank" });
-        const anchor = el("a", "mhc-link", raw, attributes);
-        if (link.external) anchor.appendChild(el("span", "mhc-sr", TEXT.newWindow));
-        parent.appendChild(anchor);
+        parent.appendChild(anchor(href, raw));
         last = match.index + raw.length;
       }
     }
     parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  // A bot message: lines starting with "- " become a list, the answer's own links
+  // (cleanLinks) replace their "plain" spans, the rest goes through appendText.
+  function appendAnswer(parent, text, links) {
+    let list = null;
+    text.split("\n").forEach((line, index) => {
+      let target = parent;
+      if (line.startsWith("- ")) {
+        list = list || parent.appendChild(el("ul", "mhc-list"));
+        target = list.appendChild(el("li"));
+        line = line.slice(2);
+      } else {
+        if (index && !list) parent.append("\n");
+        list = null;
+      }
+      let at = 0;
+      links.forEach((l) => {
+        const found = line.indexOf(l.plain, at);
+        if (found < 0) return;
+        appendText(target, line.slice(at, found), true);
+        target.appendChild(anchor(l.href, l.text));
+        at = found + l.plain.length;
+      });
+      appendText(target, line.slice(at), true);
+    });
   }
 
   // -- build the widget --------------------------------------------------------------
@@ -318,9 +361,13 @@
   function renderItem(item) {
     const node = el("div", "mhc-msg mhc-" + item.who);
     const who = item.who === "user" ? TEXT.you : item.who === "bot" ? TEXT.bot : TEXT.note;
-    const body = el("p", "mhc-text", null, item.text === TEXT.privacy ? { id: "mhc-privacy" } : null);
+    const user = item.who === "user";
+    // A list cannot stand in a <p>.
+    const body = el(!user && /^- /m.test(item.text) ? "div" : "p", "mhc-text", null,
+      item.text === TEXT.privacy ? { id: "mhc-privacy" } : null);
     body.appendChild(el("span", "mhc-sr", who));
-    appendText(body, item.text, item.who !== "user");
+    if (user) appendText(body, item.text, false);
+    else appendAnswer(body, item.text, item.links);
     node.appendChild(body);
 
     if (item.buttons.length) {
@@ -555,13 +602,16 @@
       }
       if (myEpoch !== epoch) return;
       if (!response.ok) throw new ChatError(errorText(response), response.status);
-      // A crisis card (custom payload) goes with the answer before it.
+      // A crisis card and the answer's links (custom payload) go with the answer before it.
       const replies = [];
       (Array.isArray(response.data) ? response.data : []).forEach((r) => {
-        const card = r && r.custom && cleanCard(r.custom.crisis_card);
-        if (card) {
-          if (replies.length) replies[replies.length - 1].card = card;
-          else replies.push({ text: "", card: card });
+        const custom = (r && r.custom) || {};
+        const card = cleanCard(custom.crisis_card);
+        const links = cleanLinks(custom.links);
+        if (card || links.length) {
+          const last = replies[replies.length - 1] || (replies[0] = { text: "" });
+          if (card) last.card = card;
+          if (links.length) last.links = links;
         } else if (r && ((isText(r.text) && r.text.trim()) || cleanButtons(r.buttons).length)) {
           replies.push({ text: isText(r.text) ? r.text : "", buttons: r.buttons });
         }
@@ -807,13 +857,16 @@
     if (shiftTimes.length >= 3) quickExit();
   }, true);
 
-  // Links to a place on this page move focus there without a history entry, so Back
-  // after a quick exit cannot lead back to this page.
+  // Links to a place on this page (also "/#id" from a "Bron:" line) move focus there
+  // without a history entry, so Back after a quick exit cannot lead back to this page.
+  // From a chat that fills the window, the chat closes to show the place.
   document.addEventListener("click", (event) => {
-    const link = event.target.closest && event.target.closest("a[href^='#']");
-    const target = link && plainClick(event) && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    const link = event.target.closest && event.target.closest("a[href*='#']");
+    const target = link && plainClick(event) && link.href.split("#")[0] === location.href.split("#")[0] &&
+      document.getElementById(decodeURIComponent(link.hash.slice(1)));
     if (!target) return;
     event.preventDefault();
+    if (root.contains(link) && panel.offsetWidth >= window.innerWidth) setOpen(false);
     if (target.tabIndex < 0) target.setAttribute("tabindex", "-1");
     target.focus();
     target.scrollIntoView();

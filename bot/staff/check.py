@@ -14,8 +14,11 @@ What is checked:
 - at least ``MIN_EXAMPLES`` examples per intent;
 - duplicate and near-duplicate examples under different intents (see
   ``find_near_duplicates`` for the definition);
-- links in answers: malformed, not http(s), or (warning) to a site that is not in
-  ``ALLOWED_DOMAINS``; nothing is fetched, the check works offline;
+- links in answers: a ``[tekst](https://...)`` / ``[0900-8844](tel:09008844)`` link
+  that is not https or tel, goes to a host outside ``bot.page.LINK_HOSTS``, is written
+  wrongly or dials another number than it shows (errors; a deep link is a warning);
+  plain addresses that are malformed or not http(s) (errors), or (warning) to a site
+  that is not in ``ALLOWED_DOMAINS``; nothing is fetched, the check works offline;
 - answers longer than ``MAX_SENTENCES`` sentences or ``MAX_ANSWER_CHARS`` characters;
 - personal data in examples, test sentences and answers (``bot.pii``);
 - the held-out test set: never trained on (error), covers every intent (warning).
@@ -44,12 +47,17 @@ from bot.content import (
     KIND_DETAIL,
     KIND_FORM,
     KIND_SYSTEM,
+    LINK_PATTERN,
     ContentError,
+    answer_lines,
     duplicate_keys,
+    link_problem,
     parse_content,
+    plain_text,
+    shown_text,
     unknown_template_parts,
 )
-from bot.page import parse_sections, section_headings
+from bot.page import LINK_HOSTS, parse_sections, section_headings
 from bot.pii import PUBLIC_NUMBERS, redact
 from bot.staff import readability
 
@@ -79,8 +87,10 @@ MAX_ANSWER_CHARS = 600
 NEAR_JACCARD = 0.9
 NEAR_RATIO = 0.95
 
-# Sites the bot may send citizens to. A link elsewhere is not wrong as such, but
-# someone should look at it before citizens are sent there (hence a warning).
+# Sites an answer may name or give as a plain address. A plain address elsewhere is
+# not wrong as such, but someone should look at it before citizens are sent there
+# (hence a warning). A `[tekst](https://...)` link may only go to the hosts of
+# bot.page.LINK_HOSTS (an error otherwise); each of those is under one of these.
 ALLOWED_DOMAINS = (
     "tweedekamer.nl",
     "debatdirect.tweedekamer.nl",
@@ -94,6 +104,7 @@ ALLOWED_DOMAINS = (
     "om.nl",
     "vng.nl",
     "nlarbeidsinspectie.nl",
+    "kindertelefoon.nl",
 )
 
 # Intents Rasa defines itself; rules may use them without listing them in domain.yml.
@@ -203,9 +214,11 @@ def count_sentences(text: str) -> int:
     """Sentences in an answer: a split after . ! or ? followed by a capital or digit.
 
     Abbreviations before a capital ("bijv. Polen") count as a sentence end; that
-    errs towards shorter answers, which is the point of the check.
+    errs towards shorter answers, which is the point of the check. Each line of a list
+    (and the line before it) counts as a sentence of its own.
     """
-    return len([part for part in _SENTENCE_SPLIT_RE.split(" ".join(text.split())) if part.strip()])
+    return sum(len([part for part in _SENTENCE_SPLIT_RE.split(line.removeprefix("- ")) if part.strip()])
+               for line in answer_lines(text).splitlines())
 
 
 def pii_kinds(text: str) -> list[str]:
@@ -234,8 +247,15 @@ _HOST_RE = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}")
 @dataclass(frozen=True)
 class LinkProblem:
     url: str
-    kind: str  # "malformed", "not_http", "not_allowed", "no_scheme"
+    # Plain addresses: "malformed", "not_http", "not_allowed", "no_scheme".
+    # [tekst](adres) links: "link_" + a code of bot.content.link_problem, "link_syntax"
+    # (brackets that make no link) or "link_deep" (not a home page: a warning).
+    kind: str
     host: str = ""
+
+
+# Brackets left over once the links are taken out: a link written wrongly.
+_STRAY_LINK = re.compile(r"\[[^\[\]\n]*\]\s*\([^()\n]*\)?|\[[^\[\]\n]*\]|[\[\]]")
 
 
 def _trim(url: str) -> str:
@@ -269,10 +289,28 @@ def _check_web_url(url: str) -> LinkProblem | None:
     return None
 
 
+def _answer_link_problems(text: str) -> list[LinkProblem]:
+    """Problems with the ``[tekst](adres)`` links of an answer."""
+    problems: list[LinkProblem] = []
+    for match in LINK_PATTERN.finditer(text):
+        words, href = match.group(1), match.group(2)
+        code = link_problem(words, href)
+        host = (urlsplit(href).hostname or "") if href.lower().startswith(("http:", "https:")) else ""
+        if code:
+            problems.append(LinkProblem(match.group(), f"link_{code}", host))
+        elif href.startswith("https:") and urlsplit(href).path not in ("", "/"):
+            problems.append(LinkProblem(match.group(), "link_deep", host))
+    masked = LINK_PATTERN.sub(lambda m: " " * len(m.group()), text)
+    problems.extend(LinkProblem(stray.group().strip(), "link_syntax") for stray in _STRAY_LINK.finditer(masked))
+    return problems
+
+
 def find_link_problems(text: str) -> list[LinkProblem]:
     """Problems with the links in one answer text; no network access."""
-    problems: list[LinkProblem] = []
-    masked = text
+    problems = _answer_link_problems(text)
+    # The [tekst](adres) links are judged above; the patterns below see the rest.
+    masked = _STRAY_LINK.sub(lambda m: " " * len(m.group()),
+                             LINK_PATTERN.sub(lambda m: " " * len(m.group()), text))
     for kind, pattern in _URL_PATTERNS:
         for match in pattern.finditer(masked):
             url = _trim(match.group())
@@ -793,7 +831,10 @@ def check_answers(project: Project) -> None:
         if not isinstance(topic, Mapping):
             continue
         for phase, raw_text in _answer_texts(topic):
-            text = " ".join(raw_text.split())
+            # Measured as citizens read it (links as their words, list items on their own
+            # lines); the links are checked as written.
+            written = answer_lines(raw_text)
+            text = plain_text(written)
             place, line = _answer_place(project, str(topic_id), phase)
             sentences = count_sentences(text)
             if sentences > MAX_SENTENCES:
@@ -801,7 +842,7 @@ def check_answers(project: Project) -> None:
                             f"het antwoord heeft {sentences} zinnen; maximaal {MAX_SENTENCES}",
                             "Maak het korter: 1 tot 4 korte zinnen. Meer uitleg kan in een apart onderwerp "
                             "waar 'more:' naar verwijst.", line)
-            figures = readability.measure(text)
+            figures = readability.measure(shown_text(written))
             if not figures.is_b1:
                 project.add(ERROR, ANSWERS_FILE, place,
                             f"het antwoord is niet eenvoudig genoeg (B1): gemiddeld "
@@ -820,7 +861,7 @@ def check_answers(project: Project) -> None:
                             f"het antwoord bevat persoonlijke gegevens: {', '.join(kinds)}",
                             "Haal de gegevens weg. Alleen de openbare nummers "
                             f"{', '.join(PUBLIC_NUMBERS)} mogen in een antwoord staan.", line)
-            _report_links(project, place, line, find_link_problems(text))
+            _report_links(project, place, line, find_link_problems(written))
             braces = unknown_template_parts(str(topic_id), text)
             if braces:
                 project.add(ERROR, ANSWERS_FILE, place,
@@ -840,6 +881,35 @@ def check_answers(project: Project) -> None:
                     _report_links(project, f"{place}, source", line, find_link_problems(value))
 
 
+_WEB_EXAMPLE = "[comensha.nl](https://www.comensha.nl)"
+_TEL_EXAMPLE = "[0900-8844](tel:09008844)"
+_HOSTS_NL = ", ".join(sorted(LINK_HOSTS))
+# kind of a [tekst](adres) link problem -> (level, the problem, what to do); {url} and {host} filled in.
+_ANSWER_LINK_FINDINGS = {
+    "link_empty": (ERROR, "de link '{url}' heeft geen woorden tussen [ en ]",
+                   f"Zet tussen de blokhaken de woorden die de burger ziet, zoals {_WEB_EXAMPLE}."),
+    "link_scheme": (ERROR, "de link '{url}' is geen https- of telefoonlink",
+                    ("In een antwoord mogen alleen links naar een website (https://) of een telefoonnummer "
+                    f"(tel:), zoals {_WEB_EXAMPLE} of {_TEL_EXAMPLE}; geen e-mail- of andere links.")),
+    "link_http": (ERROR, "de link '{url}' begint met http:// in plaats van https://",
+                  f"Schrijf https://, zoals {_WEB_EXAMPLE}."),
+    "link_malformed": (ERROR, "de link '{url}' is niet goed geschreven",
+                       (f"Schrijf een link als {_WEB_EXAMPLE} of {_TEL_EXAMPLE}: het hele adres met "
+                       "https:// ervoor en zonder spaties, of tel: met alleen cijfers.")),
+    "link_host": (ERROR, "de link '{url}' gaat naar {host}; daar mag een antwoord niet naar linken",
+                  (f"Link alleen naar deze websites: {_HOSTS_NL}. Moet er een website bij? Vraag een "
+                  "ontwikkelaar om hem toe te voegen aan LINK_HOSTS in bot/page.py.")),
+    "link_tel_digits": (ERROR, "de link '{url}' belt een ander nummer dan er staat",
+                        f"Zet tussen de blokhaken hetzelfde nummer als na tel:, zoals {_TEL_EXAMPLE}."),
+    "link_syntax": (ERROR, "'{url}' lijkt op een link, maar is niet goed geschreven",
+                    (f"Schrijf een link als {_WEB_EXAMPLE}: de woorden tussen [ ], direct daarna het adres "
+                    "tussen ( ), zonder spatie ertussen. Gebruik [ en ] alleen voor links.")),
+    "link_deep": (WARNING, "de link '{url}' gaat niet naar de beginpagina van de website",
+                  ("Link naar de beginpagina (zoals https://www.comensha.nl), tenzij u zeker weet dat het "
+                  "diepere adres bestaat en blijft bestaan. Verzin nooit een adres.")),
+}
+
+
 def _report_links(project: Project, place: str, line: int, problems: list[LinkProblem]) -> None:
     for problem in problems:
         if problem.kind == "malformed":
@@ -848,8 +918,12 @@ def _report_links(project: Project, place: str, line: int, problems: list[LinkPr
                         "in de browser.", line)
         elif problem.kind == "not_http":
             project.add(ERROR, ANSWERS_FILE, place, f"de link '{problem.url}' is geen webadres (http of https)",
-                        "Gebruik alleen webadressen die met https:// beginnen; geen e-mail-, telefoon- of "
-                        "andere links.", line)
+                        "Gebruik alleen webadressen die met https:// beginnen; geen e-mail- of andere links. "
+                        f"Een telefoonnummer schrijft u als {_TEL_EXAMPLE}.", line)
+        elif problem.kind.startswith("link_"):
+            level, what, fix = _ANSWER_LINK_FINDINGS[problem.kind]
+            project.add(level, ANSWERS_FILE, place, what.format(url=problem.url, host=problem.host),
+                        fix, line)
         elif problem.kind == "no_scheme":
             project.add(WARNING, ANSWERS_FILE, place, f"de link '{problem.url}' begint niet met https://",
                         "Zet https:// voor de link, of schrijf alleen de naam van de website (zoals comensha.nl).",

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.content import ANSWERS_FILE, load_content
+from bot.content import ANSWERS_FILE, load_content, shown_text
 
 MAX_AVERAGE_WORDS = 15.0
 MAX_SENTENCE_WORDS = 20
@@ -63,7 +63,9 @@ def syllables(word: str) -> int:
 
 
 def sentences(text: str) -> list[str]:
-    return [part for part in _SENTENCE_END.split(" ".join(text.split())) if part.strip()]
+    """The sentences of an answer; each line of a list ("- ...") is one of its own."""
+    return [part for line in text.splitlines() for part in _SENTENCE_END.split(" ".join(line.split()))
+            if part.strip()]
 
 
 def _counted_words(sentence: str) -> int:
@@ -86,14 +88,16 @@ def measure(text: str) -> Readability:
 
 
 def answer_texts(path: Path = ANSWERS_FILE) -> Iterator[tuple[str, str]]:
-    """(name, text) for every answer citizens read, one per debate version."""
+    """(name, text) for every answer citizens read, one per debate version, each link as
+    its words (``bot.content.shown_text``)."""
     content = load_content(path)
     for topic in content.topics.values():
-        if isinstance(topic.answer, str):
-            yield topic.topic_id, topic.answer
+        answer = topic.markup if topic.markup is not None else topic.answer
+        if isinstance(answer, str):
+            yield topic.topic_id, shown_text(answer)
         else:
-            for phase, text in topic.answer.items():
-                yield f"{topic.topic_id} ({phase})", text
+            for phase, text in answer.items():
+                yield f"{topic.topic_id} ({phase})", shown_text(text)
 
 
 def main(argv: list[str] | None = None) -> int:

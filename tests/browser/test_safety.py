@@ -50,7 +50,7 @@ def test_the_help_lines_of_the_crisis_answer_can_be_tapped(chat: Chat, page) -> 
     links = {a.inner_text().replace("(opent in een nieuw venster)", "").strip(): a.get_attribute("href")
              for a in chat.log.locator("a").all()}
     assert links.get("112") == "tel:112"
-    assert links.get("comensha.nl", "").startswith("https://comensha.nl")
+    assert links.get("comensha.nl", "").startswith("https://www.comensha.nl")
     # Only the help lines: an ordinary number in the same text is no link.
     page.route(WEBHOOK, lambda route: route.fulfill(json=[{
         "recipient_id": "fake", "text": "Bel 0900-8844 of 06-12345678, niet 1120."}]), times=1)

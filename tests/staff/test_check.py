@@ -292,6 +292,72 @@ def test_links_to_allowed_sites_pass(project, capsys):
     assert "link" not in out
 
 
+@pytest.mark.parametrize(("link", "problem", "advice"), [
+    ("[de site](https://www.voorbeeld.nl)", "gaat naar www.voorbeeld.nl; daar mag een antwoord niet naar linken",
+     "www.comensha.nl"),
+    ("[comensha](https://comensha.nl)", "gaat naar comensha.nl; daar mag", "LINK_HOSTS"),
+    ("[de site](http://www.comensha.nl)", "begint met http:// in plaats van https://", "https://"),
+    ("[mail ons](mailto:info@comensha.nl)", "is geen https- of telefoonlink", "tel:"),
+    ("[de site](www.comensha.nl)", "is niet goed geschreven", "[comensha.nl](https://www.comensha.nl)"),
+    ("[bel](tel:09008844)", "belt een ander nummer dan er staat", "[0900-8844](tel:09008844)"),
+    ("[0800-7000](tel:09008844)", "belt een ander nummer dan er staat", "hetzelfde nummer"),
+    ("[](https://www.comensha.nl)", "heeft geen woorden tussen [ en ]", "blokhaken"),
+])
+def test_wrong_answer_links_are_errors_in_plain_dutch(project, capsys, link, problem, advice):
+    set_answer(project, "debate_documents", f"De stukken staan op {link}.")
+    code, out = run(project, capsys)
+    assert code == 1, out
+    finding = only(out, problem)
+    assert finding.startswith("FOUT") and "onderwerp 'debate_documents'" in finding and advice in finding
+
+
+@pytest.mark.parametrize("written", [
+    "Kijk op [de website] (https://www.comensha.nl).",
+    "Kijk op [de website](https://www.comensha.nl.",
+    "Kijk op [de website].",
+])
+def test_brackets_that_make_no_link_are_an_error(project, capsys, written):
+    set_answer(project, "debate_documents", written)
+    code, out = run(project, capsys)
+    assert code == 1, out
+    assert "zonder spatie ertussen" in only(out, "lijkt op een link, maar is niet goed geschreven")
+
+
+def test_a_deep_link_is_a_warning(project, capsys):
+    set_answer(project, "debate_documents", "De stukken staan op [de website](https://www.tweedekamer.nl/debat).")
+    code, out = run(project, capsys)
+    assert code == 0, out
+    finding = only(out, "gaat niet naar de beginpagina")
+    assert finding.startswith("LET OP") and "Verzin nooit een adres" in finding
+
+
+def test_good_answer_links_pass_and_are_measured_as_their_words(project, capsys):
+    set_answer(project, "debate_documents",
+               "De stukken staan op [de website van de Tweede Kamer](https://www.tweedekamer.nl). "
+               "Hulp: [comensha.nl](https://www.comensha.nl), [0900-8844](tel:09008844) of "
+               "[+31 343 578 844](tel:+31343578844).")
+    code, out = run(project, capsys)
+    assert code == 0, out
+    assert "link" not in out
+
+
+def test_a_list_answer_counts_each_item_as_a_sentence(project, capsys):
+    answers = project / check.ANSWERS_FILE
+    replace_in(answers, "    answer: |-\n      Er zijn verschillende vormen van mensenhandel, zoals deze drie:\n",
+               "    answer: |-\n      Er zijn verschillende vormen van mensenhandel, zoals deze vier:\n"
+               "      - Nog een vorm: iemand moet iets doen.\n")
+    code, out = run(project, capsys)
+    assert code == 1
+    assert "onderwerp 'trafficking_forms'" in only(out, "5 zinnen; maximaal 4")
+    assert check.count_sentences("Drie vormen:\n- Een.\n- Twee.\n- Drie.") == 4
+
+
+def test_every_linkable_host_is_an_allowed_domain():
+    from bot.page import LINK_HOSTS
+
+    assert all(check._host_allowed(host) for host in LINK_HOSTS)
+
+
 def test_personal_data_in_an_answer(project, capsys):
     set_answer(project, "debate_documents", "Mail j.jansen@voorbeeld.nl voor de stukken.")
     code, out = run(project, capsys)
