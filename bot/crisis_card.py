@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 import yaml
 
 from bot.page import CONTENT_DIR
+from bot.reloading import ReloadingFile
 
 logger = logging.getLogger(__name__)
 
@@ -153,30 +153,12 @@ def load(path: Path = CARD_FILE) -> CrisisCard:
     return parse(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
-class _ReloadingCard:
+def _reloading_card(path: Path) -> ReloadingFile[CrisisCard]:
     """The card of one file, read again when the file changes; a broken edit keeps the last good card."""
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._lock = threading.Lock()
-        self._card: CrisisCard | None = None
-        self._mtime: int | None = None
-
-    def get(self) -> CrisisCard:
-        mtime = self._path.stat().st_mtime_ns
-        with self._lock:
-            if self._card is None or mtime != self._mtime:
-                try:
-                    self._card = load(self._path)
-                except (CrisisCardError, yaml.YAMLError):
-                    if self._card is None:
-                        raise
-                    logger.exception("Kept the previous crisis card: %s is invalid", self._path.name)
-                self._mtime = mtime
-            return self._card
+    return ReloadingFile(path, load, (CrisisCardError, yaml.YAMLError), "crisis card")
 
 
-_shared = _ReloadingCard(CARD_FILE)
+_shared = _reloading_card(CARD_FILE)
 
 
 def get_card() -> CrisisCard:

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -13,6 +12,7 @@ from bot.content import ANSWERS_FILE, Content, ContentError, Link, Topic, load_c
 from bot.debate import debate_phase
 from bot.page import INTRO_ANCHOR, section_anchor
 from bot.questions import name_score
+from bot.reloading import ReloadingFile
 
 logger = logging.getLogger(__name__)
 
@@ -221,51 +221,18 @@ def _staff_check_errors(path: Path) -> list[str]:
     return [str(finding) for finding in answers_file_errors(path)]
 
 
-class _ReloadingKnowledge:
-    """Keeps the answers file loaded once and reloads it when the file changes.
+def _reloading_knowledge(path: Path) -> ReloadingFile[Knowledge]:
+    """The Knowledge of one answers file, reloaded when it changes.
 
     Staff edit the YAML while the bot runs. An edit goes live only when it passes the
     same checks as ``make check`` (personal data, links, length, duplicate keys, ...);
     otherwise the last good version stays in use and the Dutch findings are logged.
     """
-
-    def __init__(self, path: Path,
-                 validate: Callable[[Path], list[str]] = _staff_check_errors) -> None:
-        self._path = path
-        self._validate = validate
-        self._lock = threading.Lock()
-        self._mtime: float | None = None
-        self._knowledge: Knowledge | None = None
-
-    def get(self) -> Knowledge:
-        mtime = self._path.stat().st_mtime
-        if self._knowledge is not None and mtime == self._mtime:
-            return self._knowledge
-        with self._lock:
-            if self._knowledge is None or mtime != self._mtime:
-                try:
-                    loaded = Knowledge(load_content(self._path))
-                except ContentError:
-                    if self._knowledge is None:
-                        raise
-                    logger.exception("Kept the previous answers: %s is invalid", self._path.name)
-                else:
-                    problems = self._validate(self._path)
-                    if problems and self._knowledge is not None:
-                        logger.error("Kept the previous answers: %s does not pass make check:\n%s",
-                                     self._path.name, "\n".join(problems))
-                    else:
-                        if problems:
-                            # Nothing older to fall back on: serve it, but say so loudly.
-                            logger.error("%s does not pass make check:\n%s", self._path.name, "\n".join(problems))
-                        elif self._mtime is not None:
-                            logger.info("Reloaded answers from %s", self._path.name)
-                        self._knowledge = loaded
-                self._mtime = mtime
-        return self._knowledge
+    return ReloadingFile(path, lambda file: Knowledge(load_content(file)), (ContentError,), "answers",
+                         validate=_staff_check_errors)
 
 
-_shared = _ReloadingKnowledge(ANSWERS_FILE)
+_shared = _reloading_knowledge(ANSWERS_FILE)
 
 
 def get_knowledge() -> Knowledge:

@@ -109,10 +109,16 @@ def test_intent_without_rule(project, capsys):
     assert f"regel {line_of(project / check.DOMAIN_FILE, '- asylum_signals')}, intent 'asylum_signals'" in finding
 
 
-def test_answer_without_intent(project, capsys):
+def insert_topic(project: Path, topic_id: str, title: str, answer: str) -> Path:
+    """A page topic added before the conversation topics of the copy's answers file."""
     answers = project / check.ANSWERS_FILE
-    replace_in(answers, "\n  # --- Gesprek", "\n  orphan_topic:\n    title: Wees\n    section: Volg live\n"
-               "    answer: Een antwoord zonder vraag.\n\n  # --- Gesprek")
+    replace_in(answers, "\n  # --- Gesprek", f"\n  {topic_id}:\n    title: {title}\n    section: Volg live\n"
+               f"    answer: {answer}\n\n  # --- Gesprek")
+    return answers
+
+
+def test_answer_without_intent(project, capsys):
+    answers = insert_topic(project, "orphan_topic", "Wees", "Een antwoord zonder vraag.")
     code, out = run(project, capsys)
     assert code == 1
     finding = only(out, "orphan_topic")
@@ -275,13 +281,19 @@ def test_broken_links_are_errors(project, capsys, link, problem):
     assert f"'{link}'" in finding and "onderwerp 'debate_documents'" in finding and "https://" in finding
 
 
-def test_link_to_an_unknown_site_is_a_warning(project, capsys):
-    set_answer(project, "debate_documents", "Kijk op https://www.voorbeeldsite.example.com/stukken voor de stukken.")
+@pytest.mark.parametrize(
+    ("answer", "problem", "advice"),
+    [("Kijk op https://www.voorbeeldsite.example.com/stukken voor de stukken.",
+      "niet op de lijst met vertrouwde websites", ["www.voorbeeldsite.example.com", "ALLOWED_DOMAINS"]),
+     ("De stukken staan op [de website](https://www.tweedekamer.nl/debat).",
+      "gaat niet naar de beginpagina", ["Verzin nooit een adres"])],
+)
+def test_an_unknown_site_or_a_deep_link_is_a_warning(project, capsys, answer, problem, advice):
+    set_answer(project, "debate_documents", answer)
     code, out = run(project, capsys)
     assert code == 0, out
-    finding = only(out, "niet op de lijst met vertrouwde websites")
-    assert finding.startswith("LET OP") and "www.voorbeeldsite.example.com" in finding
-    assert "ALLOWED_DOMAINS" in finding
+    finding = only(out, problem)
+    assert finding.startswith("LET OP") and all(text in finding for text in advice)
 
 
 def test_links_to_allowed_sites_pass(project, capsys):
@@ -321,14 +333,6 @@ def test_brackets_that_make_no_link_are_an_error(project, capsys, written):
     code, out = run(project, capsys)
     assert code == 1, out
     assert "zonder spatie ertussen" in only(out, "lijkt op een link, maar is niet goed geschreven")
-
-
-def test_a_deep_link_is_a_warning(project, capsys):
-    set_answer(project, "debate_documents", "De stukken staan op [de website](https://www.tweedekamer.nl/debat).")
-    code, out = run(project, capsys)
-    assert code == 0, out
-    finding = only(out, "gaat niet naar de beginpagina")
-    assert finding.startswith("LET OP") and "Verzin nooit een adres" in finding
 
 
 def test_good_answer_links_pass_and_are_measured_as_their_words(project, capsys):
@@ -417,9 +421,7 @@ def test_every_kind_of_personal_data_has_a_dutch_label():
 
 
 def test_a_copied_topic_with_an_existing_id_is_an_error(project, capsys):
-    answers = project / check.ANSWERS_FILE
-    replace_in(answers, "\n  # --- Gesprek", "\n  avim:\n    title: Kopie\n    section: Volg live\n"
-               "    answer: Een gekopieerd antwoord.\n\n  # --- Gesprek")
+    answers = insert_topic(project, "avim", "Kopie", "Een gekopieerd antwoord.")
     code, out = run(project, capsys)
     assert code == 1
     finding = only(out, "'avim' staat twee keer")

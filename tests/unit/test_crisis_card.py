@@ -15,7 +15,7 @@ from bot.crisis_card import (
     CARD_FILE,
     PAYLOAD_KEY,
     CrisisCardError,
-    _ReloadingCard,
+    _reloading_card,
     crisis_message,
     load,
     parse,
@@ -116,7 +116,7 @@ def test_the_card_is_reloaded_when_the_file_changes_and_a_broken_edit_keeps_the_
     path = tmp_path / "crisis_card.yml"
     raw = _raw()
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    shared = _ReloadingCard(path)
+    shared = _reloading_card(path)
     assert shared.get().payload("nl")["title"] == raw["languages"]["nl"]["title"]
 
     raw["languages"]["nl"]["title"] = "Hulp nodig?"

@@ -81,7 +81,7 @@ def test_suggestions_skip_small_talk_and_unknown_intents(knowledge):
 def test_changed_answers_file_is_reloaded_and_a_broken_one_is_ignored(tmp_path, monkeypatch):
     answers = tmp_path / "answers.yml"
     shutil.copy(knowledge_module.ANSWERS_FILE, answers)
-    reloading = knowledge_module._ReloadingKnowledge(answers)
+    reloading = knowledge_module._reloading_knowledge(answers)
     assert "was Herman Bolhaar" in reloading.get().reply("rapporteur", TODAY).text
 
     text = answers.read_text(encoding="utf-8").replace("was Herman Bolhaar", "was Herman Bolhaar nog")
@@ -118,7 +118,7 @@ def _edit(path, old, new, stamp):
 def test_an_edit_that_fails_make_check_does_not_go_live(tmp_path, caplog):
     answers = tmp_path / "answers.yml"
     shutil.copy(knowledge_module.ANSWERS_FILE, answers)
-    reloading = knowledge_module._ReloadingKnowledge(answers)
+    reloading = knowledge_module._reloading_knowledge(answers)
     assert "was Herman Bolhaar" in reloading.get().reply("rapporteur", TODAY).text
 
     # Personal data in an answer: valid YAML and a valid schema, but make check refuses it.
@@ -137,7 +137,7 @@ def test_an_edit_that_fails_make_check_does_not_go_live(tmp_path, caplog):
 def test_a_copied_topic_block_with_an_existing_id_does_not_go_live(tmp_path, caplog):
     answers = tmp_path / "answers.yml"
     shutil.copy(knowledge_module.ANSWERS_FILE, answers)
-    reloading = knowledge_module._ReloadingKnowledge(answers)
+    reloading = knowledge_module._reloading_knowledge(answers)
     original = reloading.get().reply("avim", TODAY).text
     copy = "\n  avim:\n    title: Kopie\n    section: Volg live\n    answer: Een gekopieerd antwoord.\n"
     _edit(answers, "\n  # --- Gesprek", copy + "\n  # --- Gesprek", 1)
