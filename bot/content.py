@@ -469,12 +469,21 @@ def duplicate_keys(node: yaml.Node | None) -> list[DuplicateKey]:
     return sorted(found, key=lambda duplicate: duplicate.line)
 
 
+def load_yaml(text: str) -> tuple[object, yaml.Node | None]:
+    """The data of a YAML document and its node tree (with line numbers), from one parse."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
+
+
 def load_content(path: Path = ANSWERS_FILE) -> Content:
     """Read and check the answers file."""
     try:
-        text = path.read_text(encoding="utf-8")
-        raw = yaml.safe_load(text)
-        duplicates = duplicate_keys(yaml.compose(text, Loader=yaml.SafeLoader))
+        raw, tree = load_yaml(path.read_text(encoding="utf-8"))
+        duplicates = duplicate_keys(tree)
     except yaml.YAMLError as error:
         raise ContentError(path.name, "invalid_yaml", f"not valid YAML: {error}") from error
     if duplicates:

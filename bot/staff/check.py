@@ -52,6 +52,7 @@ from bot.content import (
     answer_lines,
     duplicate_keys,
     link_problem,
+    load_yaml,
     parse_content,
     plain_text,
     shown_text,
@@ -207,7 +208,6 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", plain).replace("_", " ").split())
 
 
-_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[\"'‘“(]?[A-Z0-9À-Ý])")
 
 
 def count_sentences(text: str) -> int:
@@ -217,8 +217,7 @@ def count_sentences(text: str) -> int:
     errs towards shorter answers, which is the point of the check. Each line of a list
     (and the line before it) counts as a sentence of its own.
     """
-    return sum(len([part for part in _SENTENCE_SPLIT_RE.split(line.removeprefix("- ")) if part.strip()])
-               for line in answer_lines(text).splitlines())
+    return len(readability.sentences(answer_lines(text)))
 
 
 def pii_kinds(text: str) -> list[str]:
@@ -430,7 +429,7 @@ def _read_yaml(project: Project, path: Path) -> tuple[object, yaml.Node | None] 
                     "Sla het bestand op als UTF-8 (in de meeste editors: 'Opslaan als' > codering UTF-8).")
         return None
     try:
-        data, tree = yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
+        data, tree = load_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark is not None else 0
