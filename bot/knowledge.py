@@ -170,11 +170,10 @@ class Knowledge:
             target = self.linked(last_topic, asked)
             if target:
                 return target
-        default = next((followup.defaults[aspect] for aspect in asked if aspect in followup.defaults), None)
-        if self.has_topic(last_topic) and asked[0] not in followup.defaults:
-            # "waarom?" about a topic with no why-link: that answer again.
-            return last_topic
-        return default or "capabilities"
+            if asked[0] not in followup.defaults:
+                # "waarom?" about a topic with no why-link: that answer again.
+                return last_topic
+        return next((followup.defaults[aspect] for aspect in asked if aspect in followup.defaults), "capabilities")
 
     def topic_by_name(self, fragment: str) -> str | None:
         """The question topic whose `names` best occur in ``fragment`` ("de dadermonitor")."""
