@@ -18,7 +18,9 @@ from bot.text import fold
 
 # Aspect cues, most specific first: "wie betaalt" is about money, not about who.
 _ASPECT_CUES: tuple[tuple[str, str], ...] = (
-    ("money", (r"\b(?:wie|wat) (?:betaalt|betalen|financiert|bekostigt)\b|\bbetaalt\b|\bgeld\b|\bkosten\b"
+    # Present and past tense: "wie betaalt het?", "wie financierde de uitbreiding?".
+    ("money", (r"\b(?:wie|wat) (?:betaalt|betalen|betaalde|betaalden|financiert|financierde|financierden"
+               r"|bekostigt|bekostigde|bekostigden)\b|\bbetaal(?:t|de|den)\b|\bgeld\b|\bkosten\b"
               r"|\bbudget\b|\bfinanciering\b|\bwie draait .* op\b")),
     ("period", (r"\bperiode\b|\bwelke jaren\b|\bover welke tijd\b|\btijdvak\b|\blooptijd\b"
                r"|\bvan welk jaar\b|\btot welk jaar\b|\bwelk(?:e)? jaar\b")),

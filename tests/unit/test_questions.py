@@ -19,6 +19,8 @@ from bot.questions import (
     ("text", "first"),
     [
         ("wie financiert die uitbreiding eigenlijk", "money"),
+        ("wie betaalde die extra mensen toen", "money"),
+        ("wie financierden dat destijds", "money"),
         ("en wie draait er voor de kosten op?", "money"),
         ("welk tijdvak beslaat dat rapport", "period"),
         ("hoe komt het dat er minder meldingen zijn", "why"),
